@@ -1,0 +1,17 @@
+#pragma once
+
+/// @file
+/// Everything in ctnn's core. Hosted-only helpers live under ctnn/io/ and are included
+/// separately.
+
+#include "ctnn/activation.hpp"
+#include "ctnn/backprop.hpp"
+#include "ctnn/config.hpp"
+#include "ctnn/dense.hpp"
+#include "ctnn/gradients.hpp"
+#include "ctnn/input.hpp"
+#include "ctnn/loss.hpp"
+#include "ctnn/network.hpp"
+#include "ctnn/random.hpp"
+#include "ctnn/version.hpp"
+#include "ctnn/workspace.hpp"

@@ -1,0 +1,172 @@
+#pragma once
+
+/// @file
+/// Operations written once for a scalar `T` and for an xsimd batch, so that activations,
+/// losses and kernels have a single definition for both paths. The scalar overloads
+/// come first; the batch overloads are the only code here that names xsimd.
+
+#include "ctnn/simd/arch.hpp"
+
+#include <cmath>
+#include <type_traits>
+
+namespace ctnn::simd {
+
+/// True when `V` is a plain floating-point scalar rather than a register of lanes.
+template <class V>
+inline constexpr bool is_scalar = std::is_floating_point_v<V>;
+
+template <class V>
+concept Scalar = is_scalar<V>;
+
+namespace detail {
+template <class V, bool = is_scalar<V>>
+struct scalar_of {
+    using type = V;
+};
+template <class V>
+struct scalar_of<V, false> {
+    using type = typename V::value_type;
+};
+}  // namespace detail
+
+/// The lane type of `V`: `V` itself for a scalar, `T` for `xsimd::batch<T, A>`.
+template <class V>
+using scalar_t = typename detail::scalar_of<V>::type;
+
+// ---- scalars ------------------------------------------------------------------------
+
+/// Loads a register from `p`, aligned to the register's size.
+template <Scalar V>
+[[nodiscard]] inline V load(const V* p) noexcept {
+    return *p;
+}
+/// Stores a register to `p`, aligned to the register's size.
+template <Scalar V>
+inline void store(V* p, V v) noexcept {
+    *p = v;
+}
+/// a * b + c. The compiler may contract it: `std::fma` is a library call on targets
+/// without a fused instruction.
+template <Scalar V>
+[[nodiscard]] inline V fma(V a, V b, V c) noexcept {
+    return a * b + c;
+}
+/// The sum of the lanes.
+template <Scalar V>
+[[nodiscard]] inline V reduce_add(V v) noexcept {
+    return v;
+}
+/// Lane-wise `condition ? a : b`.
+template <Scalar V>
+[[nodiscard]] inline V select(bool condition, V a, V b) noexcept {
+    return condition ? a : b;
+}
+template <Scalar V>
+[[nodiscard]] inline V exp(V x) noexcept {
+    return std::exp(x);
+}
+template <Scalar V>
+[[nodiscard]] inline V expm1(V x) noexcept {
+    return std::expm1(x);
+}
+template <Scalar V>
+[[nodiscard]] inline V log1p(V x) noexcept {
+    return std::log1p(x);
+}
+template <Scalar V>
+[[nodiscard]] inline V tanh(V x) noexcept {
+    return std::tanh(x);
+}
+template <Scalar V>
+[[nodiscard]] inline V abs(V x) noexcept {
+    return std::fabs(x);
+}
+template <Scalar V>
+[[nodiscard]] inline V max(V a, V b) noexcept {
+    return a < b ? b : a;
+}
+template <Scalar V>
+[[nodiscard]] inline V min(V a, V b) noexcept {
+    return b < a ? b : a;
+}
+
+// ---- xsimd batches ------------------------------------------------------------------
+#if CTNN_SIMD
+template <class B, class T = typename B::value_type>
+    requires(!is_scalar<B>)
+[[nodiscard]] inline B load(const T* p) noexcept {
+    return B::load_aligned(p);
+}
+template <class T, class A>
+inline void store(T* p, const xsimd::batch<T, A>& v) noexcept {
+    v.store_aligned(p);
+}
+template <class T, class A>
+[[nodiscard]] inline xsimd::batch<T, A> fma(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b,
+                                            const xsimd::batch<T, A>& c) noexcept {
+    return xsimd::fma(a, b, c);
+}
+template <class T, class A>
+[[nodiscard]] inline T reduce_add(const xsimd::batch<T, A>& v) noexcept {
+    return xsimd::hadd(v);
+}
+template <class T, class A>
+[[nodiscard]] inline xsimd::batch<T, A> select(const xsimd::batch_bool<T, A>& condition, const xsimd::batch<T, A>& a,
+                                               const xsimd::batch<T, A>& b) noexcept {
+    return xsimd::select(condition, a, b);
+}
+template <class T, class A>
+[[nodiscard]] inline xsimd::batch<T, A> exp(const xsimd::batch<T, A>& x) noexcept {
+    return xsimd::exp(x);
+}
+template <class T, class A>
+[[nodiscard]] inline xsimd::batch<T, A> expm1(const xsimd::batch<T, A>& x) noexcept {
+    return xsimd::expm1(x);
+}
+template <class T, class A>
+[[nodiscard]] inline xsimd::batch<T, A> log1p(const xsimd::batch<T, A>& x) noexcept {
+    return xsimd::log1p(x);
+}
+template <class T, class A>
+[[nodiscard]] inline xsimd::batch<T, A> tanh(const xsimd::batch<T, A>& x) noexcept {
+    return xsimd::tanh(x);
+}
+template <class T, class A>
+[[nodiscard]] inline xsimd::batch<T, A> abs(const xsimd::batch<T, A>& x) noexcept {
+    return xsimd::abs(x);
+}
+template <class T, class A>
+[[nodiscard]] inline xsimd::batch<T, A> max(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b) noexcept {
+    return xsimd::max(a, b);
+}
+template <class T, class A>
+[[nodiscard]] inline xsimd::batch<T, A> min(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b) noexcept {
+    return xsimd::min(a, b);
+}
+#endif
+
+// ---- built on the above, for both -----------------------------------------------------
+
+/// 1 / (1 + e^-x), finite for every finite x: e^-x overflows to +inf for very negative x,
+/// and 1 / inf is 0, the right limit.
+template <class V>
+[[nodiscard]] inline V sigmoid(const V& x) noexcept {
+    return V(1) / (V(1) + simd::exp(V(-x)));
+}
+
+/// log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|).
+template <class V>
+[[nodiscard]] inline V softplus(const V& x) noexcept {
+    return simd::max(x, V(0)) + simd::log1p(simd::exp(V(-simd::abs(x))));
+}
+
+/// A `std::ratio` as a register of `V` (activation parameters are ratios, because
+/// clang 14 has no floating-point template parameters).
+template <class V, class Ratio>
+[[nodiscard]] inline V ratio_value() noexcept {
+    using T = scalar_t<V>;
+    return V(static_cast<T>(Ratio::num) / static_cast<T>(Ratio::den));
+}
+
+}  // namespace ctnn::simd
