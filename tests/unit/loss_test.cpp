@@ -1,0 +1,71 @@
+#include "support/reference_mlp.hpp"
+
+#include <ctnn/ctnn.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cmath>
+
+using namespace ctnn;
+
+// One input x = 1 and weights of +-1000 make logits of +-1000: the naive formulas give
+// inf or NaN there (e^1000 overflows, log(0) is -inf); the fused forms stay exact.
+TEMPLATE_TEST_CASE("Logits of +-1000 give finite losses and exact gradients", "[loss]", float, double) {
+    using T = TestType;
+    const std::array<std::array<T, 1>, 1> x{{{T(1)}}};
+
+    SECTION("binary cross-entropy from a sigmoid logit") {
+        using Net = Network<T, Input<1>, Dense<2, Sigmoid>>;
+        Net net;
+        net.write_parameters(std::array<T, 4>{1000, -1000, 0, 0});  // z = [1000, -1000]
+        const std::array<typename Net::output_type, 1> t{{{T(0), T(0)}}};
+        Gradients<Net> g;
+        const T l = backward<BinaryCrossEntropy>(net, x, t, g);
+        CHECK(std::isfinite(l));
+        CHECK(l == Approx(1000));  // softplus(1000) - 0 + softplus(-1000) - 0
+        CHECK(g[0] == Approx(1));  // sigmoid(1000) - 0, times x = 1
+        CHECK(g[1] == Approx(0).margin(1e-30));
+    }
+    SECTION("categorical cross-entropy through a log-softmax") {
+        using Net = Network<T, Input<1>, Dense<2, Softmax>>;
+        Net net;
+        net.write_parameters(std::array<T, 4>{1000, -1000, 0, 0});
+        const std::array<typename Net::output_type, 1> t{{{T(0), T(1)}}};  // the unlikely class
+        Gradients<Net> g;
+        const T l = backward<CategoricalCrossEntropy>(net, x, t, g);
+        CHECK(std::isfinite(l));
+        CHECK(l == Approx(2000));  // logsumexp(1000, -1000) - (-1000)
+        CHECK(g[0] == Approx(1));  // y - t = [1, -1]
+        CHECK(g[1] == Approx(-1));
+        const auto y = net.forward(x[0]);
+        CHECK(y[0] == 1);
+        CHECK(y[1] == 0);
+    }
+    SECTION("mean squared error on a linear output") {
+        using Net = Network<T, Input<1>, Dense<1, Linear>>;
+        Net net;
+        net.write_parameters(std::array<T, 2>{-1000, 0});
+        const std::array<typename Net::output_type, 1> t{{{T(0)}}};
+        Gradients<Net> g;
+        const T l = backward<MeanSquaredError>(net, x, t, g);
+        CHECK(l == Approx(500000));
+        CHECK(g[0] == Approx(-1000));
+    }
+}
+
+TEMPLATE_TEST_CASE("Losses are the mean over the batch of the textbook per-sample formulas", "[loss]", float, double) {
+    using T = TestType;
+    using Net = Network<T, Input<2>, Dense<3, Softmax>>;
+    Net net;
+    net.write_parameters(std::array<T, 9>{0.5, -1, 2, 0.25, -0.75, 1, 0.1, 0.2, -0.3});
+    const std::array<typename Net::input_type, 2> xs{{{T(1), T(2)}, {T(-1), T(0.5)}}};
+    const std::array<typename Net::output_type, 2> ts{{{T(0), T(1), T(0)}, {T(0.2), T(0.3), T(0.5)}}};
+    const auto reference = ctnn_test::reference_of(net);
+    ctnn_test::real expected = 0;
+    for (std::size_t s = 0; s < 2; ++s) {
+        const std::vector<ctnn_test::real> x(xs[s].begin(), xs[s].end()), t(ts[s].begin(), ts[s].end());
+        expected += reference.loss(ctnn_test::LossKind::cce, x, t) / 2;
+    }
+    CHECK(loss<CategoricalCrossEntropy>(net, xs, ts) == Approx(static_cast<double>(expected)).epsilon(1e-6));
+}
