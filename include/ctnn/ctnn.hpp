@@ -9,6 +9,7 @@
 #include "ctnn/config.hpp"
 #include "ctnn/dense.hpp"
 #include "ctnn/gradients.hpp"
+#include "ctnn/init.hpp"
 #include "ctnn/input.hpp"
 #include "ctnn/loss.hpp"
 #include "ctnn/network.hpp"

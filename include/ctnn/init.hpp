@@ -1,0 +1,101 @@
+#pragma once
+
+/// @file
+/// Weight initialisers. Each sets every weight and bias of a network (PReLU slopes keep
+/// their initial value) from a ctnn::Random, layer by layer, so the same seed gives the
+/// same network on the same build.
+
+#include "ctnn/activation/relu.hpp"
+#include "ctnn/detail/static_for.hpp"
+#include "ctnn/random.hpp"
+
+#include <cmath>
+#include <cstddef>
+#include <type_traits>
+
+namespace ctnn::init {
+
+namespace detail {
+
+template <class A>
+inline constexpr bool is_rectifier = std::is_same_v<A, ReLU>;
+template <class S>
+inline constexpr bool is_rectifier<LeakyReLU<S>> = true;
+template <class S>
+inline constexpr bool is_rectifier<PReLU<S>> = true;
+template <class L, class U>
+inline constexpr bool is_rectifier<RReLU<L, U>> = true;
+
+/// Calls `weight(fan_in, fan_out)` for each weight and `bias(is_rectifier)` for each bias.
+template <class Net, class Weight, class Bias>
+void fill(Net& net, Weight&& weight, Bias&& bias) {
+    using layers = typename Net::layers;
+    std::size_t first = 0;
+    ctnn::detail::static_for<layers::size>([&](auto i) {
+        using L = typename layers::template at<i>;
+        constexpr std::size_t weights = L::input_size * L::output_size;
+        for (std::size_t k = 0; k < weights; ++k) net.set_parameter(first + k, weight(L::input_size, L::output_size));
+        for (std::size_t k = 0; k < L::output_size; ++k) {
+            net.set_parameter(first + weights + k, bias(is_rectifier<typename L::activation>));
+        }
+        first += L::parameter_count;
+    });
+}
+
+}  // namespace detail
+
+/// The classic default: W ~ N(0, 1/m) with m the layer's fan-in, b ~ N(0, 1); biases of
+/// rectifier layers (ReLU, LeakyReLU, PReLU, RReLU) at 0.1, so units start active.
+template <class Net>
+void normal_inverse_fan_in(Net& net, Random& random) {
+    using T = typename Net::value_type;
+    detail::fill(
+        net, [&](std::size_t m, std::size_t) { return random.normal<T>(T(0), T(1) / std::sqrt(T(m))); },
+        [&](bool rectifier) { return rectifier ? T(0.1) : random.normal<T>(); });
+}
+
+/// Xavier/Glorot normal: W ~ N(0, 2 / (fan_in + fan_out)), b = 0.
+template <class Net>
+void xavier_normal(Net& net, Random& random) {
+    using T = typename Net::value_type;
+    detail::fill(
+        net, [&](std::size_t m, std::size_t n) { return random.normal<T>(T(0), std::sqrt(T(2) / T(m + n))); },
+        [](bool) { return T(0); });
+}
+
+/// Xavier/Glorot uniform: W ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out)), b = 0.
+template <class Net>
+void xavier_uniform(Net& net, Random& random) {
+    using T = typename Net::value_type;
+    detail::fill(
+        net,
+        [&](std::size_t m, std::size_t n) {
+            const T a = std::sqrt(T(6) / T(m + n));
+            return random.uniform<T>(-a, a);
+        },
+        [](bool) { return T(0); });
+}
+
+/// He/Kaiming normal: W ~ N(0, 2 / fan_in), b = 0.
+template <class Net>
+void he_normal(Net& net, Random& random) {
+    using T = typename Net::value_type;
+    detail::fill(
+        net, [&](std::size_t m, std::size_t) { return random.normal<T>(T(0), std::sqrt(T(2) / T(m))); },
+        [](bool) { return T(0); });
+}
+
+/// He/Kaiming uniform: W ~ U(-a, a), a = sqrt(6 / fan_in), b = 0.
+template <class Net>
+void he_uniform(Net& net, Random& random) {
+    using T = typename Net::value_type;
+    detail::fill(
+        net,
+        [&](std::size_t m, std::size_t) {
+            const T a = std::sqrt(T(6) / T(m));
+            return random.uniform<T>(-a, a);
+        },
+        [](bool) { return T(0); });
+}
+
+}  // namespace ctnn::init
