@@ -76,9 +76,8 @@ public:
 
     /// Every weight and bias zero, PReLU slopes at their initial value.
     constexpr BasicNetwork() noexcept {
-        boost::hana::for_each(layers::types, [&](auto layer) {
-            decltype(layer)::type::initialize_defaults(storage_.data());
-        });
+        boost::hana::for_each(layers::types,
+                              [&](auto layer) { decltype(layer)::type::initialize_defaults(storage_.data()); });
     }
 
     /// The output for one input. Inference mode: RReLU uses its mean slope.

@@ -55,6 +55,6 @@ void require_correct_gradients(std::uint64_t seed) {
 
 }  // namespace ctnn_test
 
-#define CTNN_TEST_HIDDEN_ACTIVATIONS                                                                             \
-    ctnn::Sigmoid, ctnn::Tanh, ctnn::ReLU, ctnn::Softplus, ctnn_test::LeakyTenth, ctnn_test::EluHalf,            \
+#define CTNN_TEST_HIDDEN_ACTIVATIONS                                                                  \
+    ctnn::Sigmoid, ctnn::Tanh, ctnn::ReLU, ctnn::Softplus, ctnn_test::LeakyTenth, ctnn_test::EluHalf, \
         ctnn_test::SwishTwo, ctnn::PReLU<>, ctnn::RReLU<>, ctnn::Abs, ctnn::BinaryStep, ctnn::Linear

@@ -9,9 +9,9 @@
 // entry that disagrees at step h is retried at h/3 and h/9, which step off a kink at
 // distance d > h/9. Such entries are counted, and must stay rare.
 
-#include "support/reference_mlp.hpp"
-
 #include <ctnn/ctnn.hpp>
+
+#include "support/reference_mlp.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
-#include "support/reference_mlp.hpp"
-
 #include <ctnn/ctnn.hpp>
+
+#include "support/reference_mlp.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
+#include <ctnn/ctnn.hpp>
+
 #include "support/gradient_check.hpp"
 #include "support/reference_mlp.hpp"
-
-#include <ctnn/ctnn.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -57,8 +57,8 @@ TEST_CASE("A small network's output matches values computed by hand", "[network]
     // Hidden: W = [[0.5, -1], [2, 0.25]], b = [0.1, -0.2]; output: W = [[1.5, -0.5]], b = [0.3].
     net.write_parameters(std::array<double, 9>{0.5, -1, 2, 0.25, 0.1, -0.2, 1.5, -0.5, 0.3});
     const double x0 = 0.4, x1 = -0.8;
-    const double h0 = std::tanh(0.5 * x0 - 1 * x1 + 0.1);     // tanh(1.1)
-    const double h1 = std::tanh(2 * x0 + 0.25 * x1 - 0.2);    // tanh(0.4)
+    const double h0 = std::tanh(0.5 * x0 - 1 * x1 + 0.1);   // tanh(1.1)
+    const double h1 = std::tanh(2 * x0 + 0.25 * x1 - 0.2);  // tanh(0.4)
     const double z = 1.5 * h0 - 0.5 * h1 + 0.3;
     const double expected = 1 / (1 + std::exp(-z));
     CHECK(net.forward({x0, x1})[0] == Approx(expected).epsilon(1e-14));
@@ -101,8 +101,10 @@ void require_forward_matches_reference(std::uint64_t seed) {
 TEMPLATE_TEST_CASE("The forward pass matches the independent reference for every activation", "[network][forward]",
                    Sigmoid, Tanh, ReLU, Softplus, LeakyReLU<>, ELU<>, Swish<>, PReLU<>, RReLU<>, Abs, BinaryStep,
                    Linear) {
-    require_forward_matches_reference<Network<float, Input<9>, Dense<33, TestType>, Dense<7, TestType>, Dense<3, Linear>>>(1);
-    require_forward_matches_reference<Network<double, Input<9>, Dense<33, TestType>, Dense<7, TestType>, Dense<3, Linear>>>(2);
+    require_forward_matches_reference<
+        Network<float, Input<9>, Dense<33, TestType>, Dense<7, TestType>, Dense<3, Linear>>>(1);
+    require_forward_matches_reference<
+        Network<double, Input<9>, Dense<33, TestType>, Dense<7, TestType>, Dense<3, Linear>>>(2);
     require_forward_matches_reference<Network<float, Input<1>, Dense<17, TestType>, Dense<5, Softmax>>>(3);
     require_forward_matches_reference<Network<double, Input<3>, Dense<8, TestType>, Dense<1, Sigmoid>>>(4);
 }

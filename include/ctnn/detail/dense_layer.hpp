@@ -115,7 +115,8 @@ struct dense_layer {
             vector dz;
             if constexpr (learned_slope) {
                 T* slope_gradient = gradients + slope_offset + o;
-                simd::store(slope_gradient, simd::fma(dy, Act::slope_derivative(z), simd::load<vector>(slope_gradient)));
+                simd::store(slope_gradient,
+                            simd::fma(dy, Act::slope_derivative(z), simd::load<vector>(slope_gradient)));
                 dz = dy * Act::derivative(z, simd::load<vector>(storage + slope_offset + o));
             } else if constexpr (random_slope) {
                 dz = dy * Act::derivative(z, simd::load<vector>(c.slope.data() + o));

@@ -65,8 +65,8 @@ struct bind_layers {
 template <class Arch, class T, std::size_t In, std::size_t Offset, class... Bound, class Spec, class... Rest>
 struct bind_layers<Arch, T, In, Offset, layer_list<Bound...>, Spec, Rest...> {
     using layer = dense_layer<Arch, T, In, Spec::units, typename Spec::activation, Offset>;
-    using type = typename bind_layers<Arch, T, Spec::units, layer::end_offset, layer_list<Bound..., layer>,
-                                      Rest...>::type;
+    using type =
+        typename bind_layers<Arch, T, Spec::units, layer::end_offset, layer_list<Bound..., layer>, Rest...>::type;
 };
 
 /// What a network of these specs is, once every rule holds; when one fails, a one-layer

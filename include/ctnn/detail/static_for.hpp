@@ -14,7 +14,8 @@ template <std::size_t N, class F>
 constexpr void static_for(F&& f) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (f(std::integral_constant<std::size_t, I>{}), ...);
-    }(std::make_index_sequence<N>{});
+    }
+    (std::make_index_sequence<N>{});
 }
 
 }  // namespace ctnn::detail

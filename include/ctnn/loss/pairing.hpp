@@ -19,7 +19,7 @@ namespace ctnn {
 /// A loss ctnn can train with.
 template <class L>
 concept Loss = std::same_as<L, MeanSquaredError> || std::same_as<L, BinaryCrossEntropy> ||
-               std::same_as<L, CategoricalCrossEntropy>;
+    std::same_as<L, CategoricalCrossEntropy>;
 
 /// True when `L` trains an output layer of activation `Out`.
 template <class L, class Out>
@@ -47,11 +47,9 @@ constexpr void check_loss_pairing() {
             static_assert(loss_pairs_with<L, Out>,
                           "ctnn::Linear: a Linear output layer needs ctnn::MeanSquaredError as its loss");
         } else if constexpr (std::is_same_v<L, MeanSquaredError>) {
-            static_assert(loss_pairs_with<L, Out>,
-                          "ctnn::MeanSquaredError: the output layer must use ctnn::Linear");
+            static_assert(loss_pairs_with<L, Out>, "ctnn::MeanSquaredError: the output layer must use ctnn::Linear");
         } else if constexpr (std::is_same_v<L, BinaryCrossEntropy>) {
-            static_assert(loss_pairs_with<L, Out>,
-                          "ctnn::BinaryCrossEntropy: the output layer must use ctnn::Sigmoid");
+            static_assert(loss_pairs_with<L, Out>, "ctnn::BinaryCrossEntropy: the output layer must use ctnn::Sigmoid");
         } else {
             static_assert(loss_pairs_with<L, Out>,
                           "ctnn::CategoricalCrossEntropy: the output layer must use ctnn::Softmax");
