@@ -14,5 +14,6 @@
 #include "ctnn/loss.hpp"
 #include "ctnn/network.hpp"
 #include "ctnn/random.hpp"
+#include "ctnn/train.hpp"
 #include "ctnn/version.hpp"
 #include "ctnn/workspace.hpp"

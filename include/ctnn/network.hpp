@@ -106,20 +106,29 @@ public:
     /// Copies every parameter out in the canonical order: for each layer its weight as
     /// [out][in] row-major, then its bias, then its PReLU slopes (PyTorch's nn.Sequential
     /// state_dict order).
-    void read_parameters(std::span<T, parameter_count> out) const noexcept {
+    constexpr void read_parameters(std::span<T, parameter_count> out) const noexcept {
         for_each_parameter([&](std::size_t k, std::size_t s) { out[k] = storage_[s]; });
     }
 
+    /// A network with the given parameters, in the canonical order. Usable in a constant
+    /// expression, so trained weights can live in read-only memory:
+    /// `constexpr Net net = Net::from_parameters(weights);`
+    [[nodiscard]] static constexpr BasicNetwork from_parameters(std::span<const T, parameter_count> in) noexcept {
+        BasicNetwork net;
+        net.write_parameters(in);
+        return net;
+    }
+
     /// Sets every parameter from `in`, in the canonical order.
-    void write_parameters(std::span<const T, parameter_count> in) noexcept {
+    constexpr void write_parameters(std::span<const T, parameter_count> in) noexcept {
         for_each_parameter([&](std::size_t k, std::size_t s) { storage_[s] = in[k]; });
     }
 
     /// The parameter at canonical index `k`. Requires: k < parameter_count.
-    [[nodiscard]] T parameter(std::size_t k) const noexcept { return storage_[storage_index(k)]; }
+    [[nodiscard]] constexpr T parameter(std::size_t k) const noexcept { return storage_[storage_index(k)]; }
 
     /// Sets the parameter at canonical index `k`. Requires: k < parameter_count.
-    void set_parameter(std::size_t k, T value) noexcept { storage_[storage_index(k)] = value; }
+    constexpr void set_parameter(std::size_t k, T value) noexcept { storage_[storage_index(k)] = value; }
 
     /// The raw, padded storage, for optimisers that update every scalar alike. Padding
     /// lanes must stay zero.

@@ -1,0 +1,12 @@
+#pragma once
+
+/// @file
+/// Training: optimisers, learning-rate schedules, gradient clipping and the trainer.
+
+#include "ctnn/train/adam.hpp"
+#include "ctnn/train/clip.hpp"
+#include "ctnn/train/flush_to_zero.hpp"
+#include "ctnn/train/momentum.hpp"
+#include "ctnn/train/schedule.hpp"
+#include "ctnn/train/sgd.hpp"
+#include "ctnn/train/trainer.hpp"

@@ -1,0 +1,107 @@
+#pragma once
+
+/// @file
+/// ctnn::Trainer: everything training needs besides the network (workspace, gradients,
+/// optimiser state, a random generator, the step count), sized at compile time, so a
+/// training step performs no heap allocation and an inference-only program carries none
+/// of it. It can be large (Adam keeps two more copies of the parameters): give big
+/// networks' trainers static storage, like the networks.
+
+#include "ctnn/backprop.hpp"
+#include "ctnn/config.hpp"
+#include "ctnn/gradients.hpp"
+#include "ctnn/random.hpp"
+#include "ctnn/train/clip.hpp"
+#include "ctnn/train/sgd.hpp"
+#include "ctnn/workspace.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace ctnn {
+
+/// Trains a `Net` with `Loss` and `Optimizer` (ctnn::SGD, ctnn::Momentum, ctnn::Adam).
+/// Each step: RReLU slopes drawn for the step, forward and backward over the samples
+/// (gradient of the mean loss), optional gradient-norm clipping, then the optimiser's
+/// update with the learning rate of step t = 1, 2, ...
+template <class Net, class Loss, class Optimizer = SGD<>>
+class Trainer {
+public:
+    using value_type = typename Net::value_type;
+    using input_type = typename Net::input_type;
+    using output_type = typename Net::output_type;
+
+    /// Trains `network`, which must outlive the trainer. `seed` drives the sample picks
+    /// of train_random_samples() and RReLU's slopes.
+    explicit Trainer(Net& network, Optimizer optimizer = {}, std::uint64_t seed = 1) noexcept
+        : network_(&network), optimizer_(optimizer), random_(seed) {}
+
+    /// One update from a minibatch. Returns the batch's mean loss before the update.
+    /// Requires: a non-empty batch, as many targets as inputs.
+    value_type step(std::span<const input_type> inputs, std::span<const output_type> targets) noexcept {
+        workspace_.draw_slopes(random_);
+        const value_type loss = backward<Loss>(*network_, inputs, targets, gradients_, workspace_);
+        if (max_gradient_norm_ > 0) clip_gradient_norm(gradients_, max_gradient_norm_);
+        optimizer_.update(*network_, gradients_, state_, ++steps_);
+        return loss;
+    }
+
+    /// One update from one sample.
+    value_type step(const input_type& input, const output_type& target) noexcept {
+        return step(std::span<const input_type>(&input, 1), std::span<const output_type>(&target, 1));
+    }
+
+    /// The classic algorithm: `steps` times, pick a training sample uniformly at random,
+    /// then forward, backpropagate and update. Returns the mean of the losses seen.
+    value_type train_random_samples(std::span<const input_type> inputs, std::span<const output_type> targets,
+                                    std::size_t steps) noexcept {
+        CTNN_ASSERT(!inputs.empty() && inputs.size() == targets.size(),
+                    "Trainer::train_random_samples: needs as many targets as inputs, at least one");
+        value_type sum = 0;
+        for (std::size_t s = 0; s < steps; ++s) {
+            const std::size_t k = random_.below(static_cast<std::uint32_t>(inputs.size()));
+            sum += step(inputs[k], targets[k]);
+        }
+        return steps ? sum / static_cast<value_type>(steps) : value_type(0);
+    }
+
+    /// One pass over the samples in their order, in minibatches of `batch_size` (the last
+    /// may be smaller). Returns the mean loss over the samples. Shuffle between epochs
+    /// (ctnn::data::shuffle) for stochastic minibatches.
+    value_type train_epoch(std::span<const input_type> inputs, std::span<const output_type> targets,
+                           std::size_t batch_size) noexcept {
+        CTNN_ASSERT(batch_size > 0, "Trainer::train_epoch: batch_size must be at least 1");
+        CTNN_ASSERT(!inputs.empty() && inputs.size() == targets.size(),
+                    "Trainer::train_epoch: needs as many targets as inputs, at least one");
+        value_type sum = 0;
+        for (std::size_t first = 0; first < inputs.size(); first += batch_size) {
+            const std::size_t count = std::min(batch_size, inputs.size() - first);
+            sum += step(inputs.subspan(first, count), targets.subspan(first, count)) * static_cast<value_type>(count);
+        }
+        return sum / static_cast<value_type>(inputs.size());
+    }
+
+    /// Clip the gradient's Euclidean norm to `max_norm` before each update; 0 turns it off.
+    void clip_gradients(value_type max_norm) noexcept { max_gradient_norm_ = max_norm; }
+
+    /// Updates made so far; the next one uses the learning rate of step_count() + 1.
+    [[nodiscard]] std::size_t step_count() const noexcept { return steps_; }
+    [[nodiscard]] Optimizer& optimizer() noexcept { return optimizer_; }
+    [[nodiscard]] Random& random() noexcept { return random_; }
+    [[nodiscard]] const Gradients<Net>& gradients() const noexcept { return gradients_; }
+    [[nodiscard]] Net& network() noexcept { return *network_; }
+
+private:
+    Net* network_;
+    Optimizer optimizer_;
+    typename Optimizer::template State<Net> state_{};
+    Workspace<Net> workspace_;
+    Gradients<Net> gradients_;
+    Random random_;
+    value_type max_gradient_norm_ = 0;
+    std::size_t steps_ = 0;
+};
+
+}  // namespace ctnn

@@ -1,0 +1,170 @@
+#include <ctnn/ctnn.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cmath>
+
+using namespace ctnn;
+
+// A one-weight linear model z = w x + b with loss 1/2 (z - t)^2 has the gradient
+// ((z - t) x, z - t); each test replays an optimiser's rule by hand on it, step by step.
+namespace {
+using Net = Network<double, Input<1>, Dense<1, Linear>>;
+constexpr double x = 1.5, target = -0.5, w0 = 0.8, b0 = 0.1;
+
+struct Model {
+    double w = w0, b = b0;
+    [[nodiscard]] std::array<double, 2> gradient() const {
+        const double e = w * x + b - target;
+        return {e * x, e};
+    }
+};
+
+Net start() {
+    Net net;
+    net.write_parameters(std::array<double, 2>{w0, b0});
+    return net;
+}
+
+template <class Optimizer>
+void require_matches(Optimizer optimizer, Model& model, auto&& rule, int steps = 5, double clip = 0) {
+    Net net = start();
+    Trainer<Net, MeanSquaredError, Optimizer> trainer(net, optimizer);
+    trainer.clip_gradients(clip);
+    const Net::input_type in{x};
+    const Net::output_type out{target};
+    for (int t = 1; t <= steps; ++t) {
+        trainer.step(in, out);
+        rule(t);
+        CHECK(net.parameter(0) == Approx(model.w).epsilon(1e-12));
+        CHECK(net.parameter(1) == Approx(model.b).epsilon(1e-12));
+    }
+}
+}  // namespace
+
+TEST_CASE("SGD with weight decay follows w <- w - eta (g + lambda w)", "[optimizer]") {
+    Model m;
+    const double eta = 0.1, lambda = 0.01;
+    require_matches(SGD<>{.learning_rate = {eta}, .weight_decay = lambda}, m, [&](int) {
+        const auto g = m.gradient();
+        m.w -= eta * (g[0] + lambda * m.w);
+        m.b -= eta * (g[1] + lambda * m.b);
+    });
+}
+
+TEST_CASE("Momentum follows v <- mu v + g, w <- w - eta v", "[optimizer]") {
+    Model m;
+    double vw = 0, vb = 0;
+    const double eta = 0.05, mu = 0.9;
+    require_matches(Momentum<>{.learning_rate = {eta}, .momentum = mu}, m, [&](int) {
+        const auto g = m.gradient();
+        vw = mu * vw + g[0];
+        vb = mu * vb + g[1];
+        m.w -= eta * vw;
+        m.b -= eta * vb;
+    });
+}
+
+TEST_CASE("Nesterov momentum follows w <- w - eta (g + mu v)", "[optimizer]") {
+    Model m;
+    double vw = 0, vb = 0;
+    const double eta = 0.05, mu = 0.8;
+    require_matches(Momentum<>{.learning_rate = {eta}, .momentum = mu, .nesterov = true}, m, [&](int) {
+        const auto g = m.gradient();
+        vw = mu * vw + g[0];
+        vb = mu * vb + g[1];
+        m.w -= eta * (g[0] + mu * vw);
+        m.b -= eta * (g[1] + mu * vb);
+    });
+}
+
+TEST_CASE("Adam follows its bias-corrected moment rule", "[optimizer]") {
+    Model m;
+    double mw = 0, mb = 0, vw = 0, vb = 0;
+    const double eta = 0.02, b1 = 0.9, b2 = 0.999, eps = 1e-8, lambda = 0.001;
+    require_matches(Adam<>{.learning_rate = {eta}, .weight_decay = lambda}, m, [&](int t) {
+        auto g = m.gradient();
+        g[0] += lambda * m.w;
+        g[1] += lambda * m.b;
+        mw = b1 * mw + (1 - b1) * g[0];
+        mb = b1 * mb + (1 - b1) * g[1];
+        vw = b2 * vw + (1 - b2) * g[0] * g[0];
+        vb = b2 * vb + (1 - b2) * g[1] * g[1];
+        const double c1 = 1 - std::pow(b1, t), c2 = 1 - std::pow(b2, t);
+        m.w -= eta * (mw / c1) / (std::sqrt(vw / c2) + eps);
+        m.b -= eta * (mb / c1) / (std::sqrt(vb / c2) + eps);
+    });
+}
+
+TEST_CASE("Gradient-norm clipping scales the gradient to the given norm", "[optimizer]") {
+    Model m;
+    const double eta = 0.1, clip = 0.25;
+    require_matches(
+        SGD<>{.learning_rate = {eta}}, m,
+        [&](int) {
+            auto g = m.gradient();
+            const double norm = std::hypot(g[0], g[1]);
+            if (norm > clip) g = {g[0] * clip / norm, g[1] * clip / norm};
+            m.w -= eta * g[0];
+            m.b -= eta * g[1];
+        },
+        5, clip);
+}
+
+TEST_CASE("Learning-rate schedules give their documented rates", "[optimizer][schedule]") {
+    CHECK(ConstantRate{0.3}(1) == 0.3);
+    CHECK(ConstantRate{0.3}(1000) == 0.3);
+    const StepDecay step{.initial = 0.8, .factor = 0.5, .every = 10};
+    CHECK(step(1) == 0.8);
+    CHECK(step(10) == 0.8);
+    CHECK(step(11) == 0.4);
+    CHECK(step(25) == Approx(0.2));
+    const ExponentialDecay exponential{.initial = 2, .gamma = 0.9};
+    CHECK(exponential(1) == 2);
+    CHECK(exponential(4) == Approx(2 * 0.729));
+    const InverseTimeDecay inverse{.initial = 1, .decay = 0.5};
+    CHECK(inverse(1) == 1);
+    CHECK(inverse(3) == Approx(0.5));
+}
+
+TEST_CASE("The step-decay schedule drives the trainer's learning rate", "[optimizer][schedule]") {
+    Model m;
+    const StepDecay schedule{.initial = 0.2, .factor = 0.1, .every = 2};
+    require_matches(SGD<StepDecay>{.learning_rate = schedule}, m, [&](int t) {
+        const auto g = m.gradient();
+        m.w -= schedule(static_cast<std::size_t>(t)) * g[0];
+        m.b -= schedule(static_cast<std::size_t>(t)) * g[1];
+    });
+}
+
+TEST_CASE("Optimisers keep padding lanes at zero", "[optimizer]") {
+    using Wide = Network<float, Input<3>, Dense<5, PReLU<>>, Dense<3, Softmax>>;
+    Wide net;
+    Random random(4);
+    init::normal_inverse_fan_in(net, random);
+    Trainer<Wide, CategoricalCrossEntropy, Adam<>> trainer(net, {.learning_rate = {0.1}, .weight_decay = 0.1});
+    const std::array<Wide::input_type, 2> xs{{{1, 2, 3}, {-1, 0.5f, 2}}};
+    const std::array<Wide::output_type, 2> ts{{{1, 0, 0}, {0, 0, 1}}};
+    for (int i = 0; i < 20; ++i) trainer.step(xs, ts);
+    std::array<bool, Wide::storage_size> used{};
+    Wide::for_each_parameter([&](std::size_t, std::size_t s) { used[s] = true; });
+    for (std::size_t s = 0; s < Wide::storage_size; ++s) {
+        if (!used[s]) CHECK(net.storage()[s] == 0);
+    }
+}
+
+TEST_CASE("The same seed gives bit-identical training", "[optimizer]") {
+    using Small = Network<float, Input<2>, Dense<8, RReLU<>>, Dense<1, Sigmoid>>;
+    auto train = [] {
+        Small net;
+        Random random(5);
+        init::normal_inverse_fan_in(net, random);
+        Trainer<Small, BinaryCrossEntropy, Momentum<>> trainer(net, {.learning_rate = {0.1}}, 42);
+        const std::array<Small::input_type, 4> xs{{{0, 0}, {0, 1}, {1, 0}, {1, 1}}};
+        const std::array<Small::output_type, 4> ts{{{0}, {1}, {1}, {0}}};
+        trainer.train_random_samples(xs, ts, 500);
+        return net;
+    };
+    CHECK(train() == train());
+}
