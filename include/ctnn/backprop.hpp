@@ -106,12 +106,16 @@ template <class Loss, class Net>
                                             std::span<const typename Net::output_type> targets,
                                             Workspace<Net>& workspace) noexcept {
     detail::check_batch<Loss, Net>(inputs, targets);
-    typename Net::value_type sum = 0;
-    for (std::size_t s = 0; s < inputs.size(); ++s) {
-        detail::forward_pass(net, inputs[s].data(), workspace);
-        sum += detail::sample_loss<Loss>(workspace, targets[s].data());
+    if constexpr (!ctnn::Loss<Loss>) {
+        return 0;  // check_batch has said why; nothing below would compile
+    } else {
+        typename Net::value_type sum = 0;
+        for (std::size_t s = 0; s < inputs.size(); ++s) {
+            detail::forward_pass(net, inputs[s].data(), workspace);
+            sum += detail::sample_loss<Loss>(workspace, targets[s].data());
+        }
+        return sum / static_cast<typename Net::value_type>(inputs.size());
     }
-    return sum / static_cast<typename Net::value_type>(inputs.size());
 }
 
 /// The mean loss over a batch, in inference mode.
@@ -135,18 +139,22 @@ typename Net::value_type backward(const Net& net, std::span<const typename Net::
                                   std::span<typename Net::input_type> input_gradients = {}) noexcept {
     using T = typename Net::value_type;
     detail::check_batch<Loss, Net>(inputs, targets);
-    CTNN_ASSERT(input_gradients.empty() || input_gradients.size() == inputs.size(),
-                "ctnn::backward: input_gradients must be empty or as long as inputs");
-    gradients.clear();
-    const T scale = T(1) / static_cast<T>(inputs.size());
-    T sum = 0;
-    for (std::size_t s = 0; s < inputs.size(); ++s) {
-        detail::forward_pass(net, inputs[s].data(), workspace);
-        sum += detail::sample_loss<Loss>(workspace, targets[s].data());
-        T* dx = input_gradients.empty() ? nullptr : input_gradients[s].data();
-        detail::backward_pass<Loss>(net, inputs[s].data(), targets[s].data(), workspace, gradients, scale, dx);
+    if constexpr (!ctnn::Loss<Loss>) {
+        return 0;  // check_batch has said why; nothing below would compile
+    } else {
+        CTNN_ASSERT(input_gradients.empty() || input_gradients.size() == inputs.size(),
+                    "ctnn::backward: input_gradients must be empty or as long as inputs");
+        gradients.clear();
+        const T scale = T(1) / static_cast<T>(inputs.size());
+        T sum = 0;
+        for (std::size_t s = 0; s < inputs.size(); ++s) {
+            detail::forward_pass(net, inputs[s].data(), workspace);
+            sum += detail::sample_loss<Loss>(workspace, targets[s].data());
+            T* dx = input_gradients.empty() ? nullptr : input_gradients[s].data();
+            detail::backward_pass<Loss>(net, inputs[s].data(), targets[s].data(), workspace, gradients, scale, dx);
+        }
+        return sum * scale;
     }
-    return sum * scale;
 }
 
 /// Backpropagation over a batch in inference mode (RReLU at its mean slope).

@@ -6,12 +6,41 @@
 
 namespace ctnn {
 
+template <class Slope>
+struct LeakyReLU;
+template <class Alpha>
+struct ELU;
+template <class Beta>
+struct Swish;
+template <class InitialSlope>
+struct PReLU;
+template <class Lower, class Upper>
+struct RReLU;
+
+namespace detail {
+/// ctnn's own parametric activations check their parameters themselves. When that check
+/// fails, clang no longer sees the type as an Activation, and Dense must not add a second,
+/// wrong sentence.
+template <class A>
+inline constexpr bool is_parametric_activation = false;
+template <class P>
+inline constexpr bool is_parametric_activation<LeakyReLU<P>> = true;
+template <class P>
+inline constexpr bool is_parametric_activation<ELU<P>> = true;
+template <class P>
+inline constexpr bool is_parametric_activation<Swish<P>> = true;
+template <class P>
+inline constexpr bool is_parametric_activation<PReLU<P>> = true;
+template <class L, class U>
+inline constexpr bool is_parametric_activation<RReLU<L, U>> = true;
+}  // namespace detail
+
 /// A fully connected layer of `Units` units with activation `Act`. A descriptor only: the
 /// network binds it to its input width and scalar type (see detail/dense_layer.hpp).
 template <std::size_t Units, class Act>
 struct Dense {
     static_assert(Units >= 1, "ctnn::Dense<Units, Act>: Units must be at least 1");
-    static_assert(Activation<Act>,
+    static_assert(Activation<Act> || detail::is_parametric_activation<Act>,
                   "ctnn::Dense<Units, Act>: Act must be an activation such as ctnn::ReLU, ctnn::Tanh, "
                   "ctnn::Sigmoid, ctnn::Linear or ctnn::Softmax");
     static constexpr std::size_t units = Units;

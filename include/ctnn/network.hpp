@@ -42,6 +42,10 @@ class BasicNetwork {
     static_assert((detail::is_dense_spec<Layers> && ...),
                   "ctnn::Network<T, Input<N>, Layers...>: every layer after the input must be ctnn::Dense<Units, Act>");
 
+    // Instantiates every spec, so that its own static_assert (Input<0>, Dense<0, Act>) speaks:
+    // the rules here only match the specs' template arguments.
+    static_assert(((sizeof(InputSpec) + ... + sizeof(Layers)) > 0));
+
     using layout = detail::network_layout<Arch, T, InputSpec, Layers...>;
 
     static constexpr bool hidden_softmax = [] {
@@ -69,7 +73,13 @@ public:
     static constexpr std::size_t parameter_count = layers::parameter_count;
     /// Scalars in the storage, padding included: sizeof(*this) == storage_size * sizeof(T).
     static constexpr std::size_t storage_size = layers::storage_size;
-    static constexpr std::size_t alignment = simd::alignment<T, Arch>;
+    static constexpr std::size_t alignment = [] {
+        if constexpr (simd::is_arch<Arch>) {
+            return simd::alignment<T, Arch>;
+        } else {
+            return alignof(T);
+        }
+    }();
 
     using input_type = std::array<T, input_size>;
     using output_type = std::array<T, output_size>;

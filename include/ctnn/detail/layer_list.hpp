@@ -22,24 +22,25 @@
 
 namespace ctnn::detail {
 
-/// True for a Dense spec with at least one unit and a real activation, so that binding
-/// it cannot produce further errors after the spec's own static_assert.
+/// True for a Dense spec with at least one unit and a real activation. Matched on the
+/// template arguments, never on the spec's members: clang marks a spec whose own
+/// static_assert failed as invalid, and its members are then no constant expressions.
+template <class S>
+inline constexpr bool is_valid_dense_spec_v = false;
+template <std::size_t Units, class Act>
+inline constexpr bool is_valid_dense_spec_v<Dense<Units, Act>> = Units >= 1 && Activation<Act>;
 template <class S>
 constexpr bool is_valid_dense_spec() {
-    if constexpr (is_dense_spec<S>) {
-        return S::units >= 1 && Activation<typename S::activation>;
-    } else {
-        return false;
-    }
+    return is_valid_dense_spec_v<S>;
 }
 
 template <class S>
+inline constexpr bool is_valid_input_spec_v = false;
+template <std::size_t N>
+inline constexpr bool is_valid_input_spec_v<Input<N>> = N >= 1;
+template <class S>
 constexpr bool is_valid_input_spec() {
-    if constexpr (is_input_spec<S>) {
-        return S::size >= 1;
-    } else {
-        return false;
-    }
+    return is_valid_input_spec_v<S>;
 }
 
 /// The bound layers of a network, in order.

@@ -1,0 +1,29 @@
+# Compile-fail tests (STYLE rule 8), included by tests/CMakeLists.txt. One misuse per file; each test passes only if
+# the compiler's output matches the regex, a distinctive plain-words part of the library's static_assert message.
+# Every file compiles cleanly with -DCTNN_COMPILE_FAIL_FIXED, which switches it to the correct spelling.
+#
+#                          <name>                                  <file>                                      <regex>
+
+# ctnn::Network<T, Input<N>, Layers...> (network.hpp)
+ctnn_add_compile_fail_test(non_floating_scalar                    non_floating_scalar.cpp                    "T must be a floating-point type \\(float or double\\)")
+ctnn_add_compile_fail_test(arch_not_an_arch                       arch_not_an_arch.cpp                       "Arch must be ctnn::simd::scalar_arch or an xsimd architecture")
+ctnn_add_compile_fail_test(first_layer_not_input                  first_layer_not_input.cpp                  "the first layer must be ctnn::Input")
+ctnn_add_compile_fail_test(no_layers                              no_layers.cpp                              "at least one ctnn::Dense layer must follow the input")
+ctnn_add_compile_fail_test(layer_not_dense                        layer_not_dense.cpp                        "every layer after the input must be ctnn::Dense")
+ctnn_add_compile_fail_test(hidden_softmax                         hidden_softmax.cpp                         "only the output layer may use Softmax")
+
+# The specs (input.hpp, dense.hpp)
+ctnn_add_compile_fail_test(input_without_values                   input_without_values.cpp                   "Input[<]N[>]: N must be at least 1")
+ctnn_add_compile_fail_test(dense_without_units                    dense_without_units.cpp                    "Dense[<]Units, Act[>]: Units must be at least 1")
+ctnn_add_compile_fail_test(dense_activation_not_activation        dense_activation_not_activation.cpp        "Act must be an activation such as ctnn::ReLU")
+
+# Parametric activations (activation/relu.hpp, activation/elu.hpp)
+ctnn_add_compile_fail_test(rrelu_lower_above_upper                rrelu_lower_above_upper.cpp                "Lower must not exceed Upper")
+ctnn_add_compile_fail_test(elu_alpha_not_positive                 elu_alpha_not_positive.cpp                 "Alpha must be positive")
+
+# Losses and their output units (loss/pairing.hpp), checked by ctnn::backward
+ctnn_add_compile_fail_test(softmax_with_mean_squared_error        softmax_with_mean_squared_error.cpp        "a Softmax output layer needs ctnn::CategoricalCrossEntropy as its loss")
+ctnn_add_compile_fail_test(sigmoid_with_categorical_cross_entropy sigmoid_with_categorical_cross_entropy.cpp "a Sigmoid output layer needs ctnn::BinaryCrossEntropy as its loss")
+ctnn_add_compile_fail_test(linear_with_binary_cross_entropy       linear_with_binary_cross_entropy.cpp       "a Linear output layer needs ctnn::MeanSquaredError as its loss")
+ctnn_add_compile_fail_test(tanh_with_mean_squared_error           tanh_with_mean_squared_error.cpp           "ctnn::MeanSquaredError: the output layer must use ctnn::Linear")
+ctnn_add_compile_fail_test(loss_not_a_loss                        loss_not_a_loss.cpp                        "the loss must be ctnn::MeanSquaredError, ctnn::BinaryCrossEntropy or ctnn::CategoricalCrossEntropy")
