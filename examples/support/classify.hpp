@@ -1,0 +1,79 @@
+#pragma once
+
+// The shared loop of the classification examples: load a CSV data set, split it 75/25
+// (stratified), standardise the inputs on the training part, train with Adam in shuffled
+// minibatches while printing loss, accuracies and samples/s per epoch, then print the
+// confusion matrix on the test part and return its accuracy.
+
+#include <ctnn/ctnn.hpp>
+#include <ctnn/data.hpp>
+#include <ctnn/io/csv.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace examples {
+
+/// The project's examples/data/<name>, whether run from the root or from the build tree.
+inline std::string data_file(const char* name) {
+#ifdef CTNN_SOURCE_DIR
+    return std::string(CTNN_SOURCE_DIR) + "/examples/data/" + name;
+#else
+    return std::string("examples/data/") + name;
+#endif
+}
+
+struct Outcome {
+    double test_accuracy = 0;
+    double seconds = 0;
+};
+
+template <class Net>
+std::optional<Outcome> classify(const char* file, std::size_t epochs, std::size_t batch_size, double learning_rate,
+                                std::uint64_t seed, const std::vector<std::string>& class_names = {}) {
+    using namespace ctnn;
+    using T = typename Net::value_type;
+    constexpr std::size_t inputs = Net::input_size, classes = Net::output_size;
+
+    auto table = io::read_csv<T>(data_file(file));
+    if (!table) {
+        std::fprintf(stderr, "%s\n", table.error().message().c_str());
+        return std::nullopt;
+    }
+    auto all = data::from_table<inputs, classes>(table.value());
+    if (!all) {
+        std::fprintf(stderr, "%s\n", all.error().message().c_str());
+        return std::nullopt;
+    }
+    Random random(seed);
+    auto [train, test] = data::split(all.value(), 0.75, random);
+    data::Standardizer scaler(train);
+    scaler.apply(train);
+    scaler.apply(test);
+    std::printf("%s: %zu samples of %zu values, %zu classes; %zu to train, %zu to test\n", file, all.value().size(),
+                inputs, classes, train.size(), test.size());
+
+    static Net net;  // static: a large network does not belong on the stack
+    init::normal_inverse_fan_in(net, random);
+    static Trainer<Net, CategoricalCrossEntropy, Adam<>> trainer(net, {.learning_rate = {learning_rate}}, seed);
+
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
+        data::shuffle(train, random);
+        const T loss = trainer.train_epoch(train.inputs, train.targets, batch_size);
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::printf("epoch %3zu  loss %.4f  train %5.1f %%  test %5.1f %%  %9.0f samples/s\n", epoch,
+                    static_cast<double>(loss), 100 * data::accuracy(net, train), 100 * data::accuracy(net, test),
+                    static_cast<double>(epoch * train.size()) / seconds);
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto confusion = data::confusion_matrix(net, test);
+    std::printf("confusion matrix on the test set (rows: truth, columns: predicted)\n%s",
+                confusion.to_string(class_names).c_str());
+    return Outcome{confusion.accuracy(), seconds};
+}
+
+}  // namespace examples
