@@ -58,6 +58,7 @@ inline void affine_block(const T* w, const T* b, const T* x, T* z, std::size_t f
 /// `w`, `b` and `z` are aligned; padding lanes of `w` and `b` are zero, so are those of `z`.
 template <class Arch, std::size_t In, std::size_t Padded, class T>
 inline void affine(const T* w, const T* b, const T* x, T* z) noexcept {
+    static_assert(Padded % width<T, Arch> == 0, "ctnn::simd::affine: Padded must be a whole number of registers");
     using V = vector_t<T, Arch>;
     constexpr std::size_t lanes = width<T, Arch>;
     constexpr std::size_t registers = Padded / lanes;
@@ -77,6 +78,8 @@ inline void affine(const T* w, const T* b, const T* x, T* z) noexcept {
 /// those of `dw` stay zero.
 template <class Arch, std::size_t In, std::size_t Padded, class T>
 inline void add_outer_product(T* dw, const T* x, const T* dz) noexcept {
+    static_assert(Padded % width<T, Arch> == 0,
+                  "ctnn::simd::add_outer_product: Padded must be a whole number of registers");
     using V = vector_t<T, Arch>;
     constexpr std::size_t lanes = width<T, Arch>;
     for (std::size_t i = 0; i < In; ++i) {
@@ -91,6 +94,8 @@ inline void add_outer_product(T* dw, const T* x, const T* dz) noexcept {
 /// dx = W dz: `dx[i] = sum_o w[i * Padded + o] * dz[o]` for i < In.
 template <class Arch, std::size_t In, std::size_t Padded, class T>
 inline void transposed_product(const T* w, const T* dz, T* dx) noexcept {
+    static_assert(Padded % width<T, Arch> == 0,
+                  "ctnn::simd::transposed_product: Padded must be a whole number of registers");
     using V = vector_t<T, Arch>;
     constexpr std::size_t lanes = width<T, Arch>;
     for (std::size_t i = 0; i < In; ++i) {
@@ -106,6 +111,7 @@ inline void transposed_product(const T* w, const T* dz, T* dx) noexcept {
 /// y += x over `Size` aligned elements.
 template <class Arch, std::size_t Size, class T>
 inline void add(T* y, const T* x) noexcept {
+    static_assert(Size % width<T, Arch> == 0, "ctnn::simd::add: Size must be a whole number of registers");
     using V = vector_t<T, Arch>;
     for (std::size_t o = 0; o < Size; o += width<T, Arch>) {
         simd::store(y + o, simd::load<V>(y + o) + simd::load<V>(x + o));
@@ -115,6 +121,7 @@ inline void add(T* y, const T* x) noexcept {
 /// y = f(x) lane by lane over `Size` aligned elements.
 template <class Arch, std::size_t Size, class T, class F>
 inline void transform(const T* x, T* y, F f) noexcept {
+    static_assert(Size % width<T, Arch> == 0, "ctnn::simd::transform: Size must be a whole number of registers");
     using V = vector_t<T, Arch>;
     for (std::size_t o = 0; o < Size; o += width<T, Arch>) {
         simd::store(y + o, f(simd::load<V>(x + o)));

@@ -136,13 +136,15 @@ template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> abs(const xsimd::batch<T, A>& x) noexcept {
     return xsimd::abs(x);
 }
+// max and min as selects, so a NaN propagates exactly as in the scalar versions (xsimd's
+// return the second operand when either is NaN, which would hide a diverged training).
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> max(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b) noexcept {
-    return xsimd::max(a, b);
+    return xsimd::select(a < b, b, a);
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> min(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b) noexcept {
-    return xsimd::min(a, b);
+    return xsimd::select(b < a, b, a);
 }
 #endif
 
