@@ -11,6 +11,7 @@
 #include <ctnn/ctnn.hpp>
 
 #include "support/plot.hpp"
+#include "support/progress.hpp"
 #include "support/toy_data.hpp"
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
@@ -18,7 +19,6 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -82,7 +82,9 @@ Result train(const char* data_name, const char* net_name, std::vector<Point> tra
 
     std::vector<typename Net::input_type> inputs(train_points.size());
     std::vector<typename Net::output_type> targets(train_points.size());
-    const auto start = std::chrono::steady_clock::now();
+    char label[32];
+    std::snprintf(label, sizeof label, "%-7s %-9s", data_name, net_name);
+    examples::Progress progress(label, epochs);
     for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
         std::shuffle(train_points.begin(), train_points.end(), random);
         for (std::size_t i = 0; i < train_points.size(); ++i) {
@@ -90,12 +92,9 @@ Result train(const char* data_name, const char* net_name, std::vector<Point> tra
             targets[i] = {static_cast<float>(train_points[i].label)};
         }
         const float loss = trainer.train_epoch(inputs, targets, batch_size);
-        if (epoch % 100 == 0) {
-            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            std::printf("%-8s %-6s epoch %4zu  loss %.4f  train accuracy %5.1f %%  %8.0f samples/s\n", data_name,
-                        net_name, epoch, loss, 100 * accuracy(net, train_points),
-                        static_cast<double>(epoch * train_points.size()) / seconds);
-        }
+        if (progress.due(epoch))
+            progress.report(epoch, loss, {examples::Figure::percent("train", accuracy(net, train_points))},
+                            epoch * train_points.size());
     }
     auto probability = [&](float x, float y) { return net.forward({x, y})[0]; };
     return {accuracy(net, test_points), examples::decision_boundary(probability, train_points),

@@ -1,11 +1,12 @@
 // Universal approximation: one hidden layer of tanh units and a linear output fitted to
 // sin(x) on [-pi, pi]. The error falls as the hidden layer widens; the program prints the
-// mean squared and the largest error on a fine grid for each width, and exits non-zero
-// unless the widest network's largest error is below 0.02.
+// progress of training and then the mean squared and the largest error on a fine grid for
+// each width, and exits non-zero unless the widest network's largest error is below 0.02.
 #include <ctnn/ctnn.hpp>
 
+#include "support/progress.hpp"
+
 #include <array>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -34,11 +35,25 @@ Fit fit_sine() {
         ts[i] = {std::sin(pi * x)};
     }
     Trainer<Net, MeanSquaredError, Adam<ExponentialDecay>> trainer(net, {.learning_rate = {0.02, 0.9995}});
-    const auto start = std::chrono::steady_clock::now();
+    auto largest_train_error = [&] {
+        double largest = 0;
+        for (std::size_t i = 0; i < xs.size(); ++i)
+            largest = std::fmax(largest, std::fabs(net.forward(xs[i])[0] - ts[i][0]));
+        return largest;
+    };
+    char label[16];
+    std::snprintf(label, sizeof label, "width %2zu", Width);
+    constexpr std::size_t epochs = 1500;
+    examples::Progress progress(label, epochs);
     float loss = 0;
-    const int epochs = 1500;
-    for (int epoch = 1; epoch <= epochs; ++epoch) loss = trainer.train_epoch(xs, ts, 32);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
+        loss = trainer.train_epoch(xs, ts, 32);
+        // The training points' largest error, the figure the exit test checks on a finer grid.
+        if (progress.due(epoch))
+            progress.report(epoch, loss, {examples::Figure::number("train max error", largest_train_error())},
+                            epoch * xs.size());
+    }
+    const double seconds = progress.seconds();
 
     Fit fit{0, 0};
     const int grid = 2001;
@@ -50,7 +65,7 @@ Fit fit_sine() {
     }
     std::printf("width %3zu  %4zu parameters  final loss %.2e  mse %.2e  max error %.4f  %9.0f samples/s\n", Width,
                 Net::parameter_count, static_cast<double>(loss), fit.mean_squared, fit.largest,
-                epochs * 256.0 / seconds);
+                static_cast<double>(epochs * xs.size()) / seconds);
     return fit;
 }
 

@@ -4,8 +4,9 @@
 // Exits non-zero unless all four cases are classified correctly.
 #include <ctnn/ctnn.hpp>
 
+#include "support/progress.hpp"
+
 #include <array>
-#include <chrono>
 #include <cstdio>
 
 int main() {
@@ -19,16 +20,16 @@ int main() {
     const std::array<Net::output_type, 4> targets{{{0}, {1}, {1}, {0}}};
     Trainer<Net, BinaryCrossEntropy, SGD<InverseTimeDecay>> trainer(net, {.learning_rate = {1.0, 1.0 / 4000}}, 7);
 
-    const std::size_t steps_per_epoch = 1000;
-    const auto start = std::chrono::steady_clock::now();
-    for (int epoch = 1; epoch <= 8; ++epoch) {
+    const std::size_t steps_per_epoch = 1000, epochs = 8;
+    examples::Progress progress("xor 2-4-1", epochs);
+    for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
         const float loss = trainer.train_random_samples(inputs, targets, steps_per_epoch);
         int correct = 0;
         for (std::size_t s = 0; s < 4; ++s) correct += (net.forward(inputs[s])[0] > 0.5f) == (targets[s][0] > 0.5f);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::printf("epoch %d  steps %5zu  loss %.4f  accuracy %d/4  eta %.3f  %9.0f samples/s\n", epoch,
-                    trainer.step_count(), loss, correct, trainer.optimizer().learning_rate(trainer.step_count()),
-                    static_cast<double>(trainer.step_count()) / seconds);
+        progress.report(epoch, loss,
+                        {examples::Figure::percent("accuracy", correct / 4.0),
+                         examples::Figure::number("eta", trainer.optimizer().learning_rate(trainer.step_count()))},
+                        trainer.step_count());
     }
     int correct = 0;
     for (std::size_t s = 0; s < 4; ++s) {

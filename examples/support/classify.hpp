@@ -2,14 +2,15 @@
 
 // The shared loop of the classification examples: load a CSV data set, split it 75/25
 // (stratified), standardise the inputs on the training part, train with Adam in shuffled
-// minibatches while printing loss, accuracies and samples/s per epoch, then print the
-// confusion matrix on the test part and return its accuracy.
+// minibatches while reporting loss, accuracies and samples/s (support/progress.hpp), then
+// print the confusion matrix on the test part and return its accuracy.
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/data.hpp>
 #include <ctnn/io/csv.hpp>
 
-#include <chrono>
+#include "support/progress.hpp"
+
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -60,16 +61,18 @@ std::optional<Outcome> classify(const char* file, std::size_t epochs, std::size_
     init::normal_inverse_fan_in(net, random);
     static Trainer<Net, CategoricalCrossEntropy, Adam<>> trainer(net, {.learning_rate = {learning_rate}}, seed);
 
-    const auto start = std::chrono::steady_clock::now();
+    const std::string name(file);
+    Progress progress(name.substr(0, name.rfind('.')), epochs);
     for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
         data::shuffle(train, random);
         const T loss = trainer.train_epoch(train.inputs, train.targets, batch_size);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::printf("epoch %3zu  loss %.4f  train %5.1f %%  test %5.1f %%  %9.0f samples/s\n", epoch,
-                    static_cast<double>(loss), 100 * data::accuracy(net, train), 100 * data::accuracy(net, test),
-                    static_cast<double>(epoch * train.size()) / seconds);
+        if (progress.due(epoch))
+            progress.report(epoch, static_cast<double>(loss),
+                            {Figure::percent("train", data::accuracy(net, train)),
+                             Figure::percent("test", data::accuracy(net, test))},
+                            epoch * train.size());
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds = progress.seconds();
     const auto confusion = data::confusion_matrix(net, test);
     std::printf("confusion matrix on the test set (rows: truth, columns: predicted)\n%s",
                 confusion.to_string(class_names).c_str());

@@ -350,3 +350,64 @@ TEMPLATE_LIST_TEST_CASE("Inference, losses, backpropagation and a gradient step 
         CHECK(f.net.storage()[0] == before - lr * f.gradients.storage()[0]);
     }
 }
+
+// ---- training does not allocate -----------------------------------------------------------------------------------
+
+namespace {
+
+/// Runs every way of training through `trainer` inside one measured region: a step on one sample, on a batch, the
+/// classic random-sample loop and an epoch of minibatches. Checks that none allocates and that the parameters moved.
+template <class Setup, class Trainer>
+void check_trainer_does_not_allocate(const char* optimizer, fixture<Setup>& f, Trainer& trainer) {
+    using Net = typename Setup::net;
+    using T = typename Setup::value_type;
+    const std::span<const typename Net::input_type> inputs(f.inputs);
+    const std::span<const typename Net::output_type> targets(f.targets);
+    std::array<T, Net::parameter_count> before{};
+    std::array<T, Net::parameter_count> after{};
+    f.net.read_parameters(before);
+    T losses[4] = {};
+    INFO("optimiser: " << optimizer);
+    check_no_heap_use("trainer.step(x, t); step(inputs, targets); train_random_samples; train_epoch",
+                      allocations_in([&] {
+                          losses[0] = trainer.step(f.inputs[0], f.targets[0]);
+                          losses[1] = trainer.step(inputs, targets);
+                          losses[2] = trainer.train_random_samples(inputs, targets, 5);
+                          losses[3] = trainer.train_epoch(inputs, targets, 3);
+                      }));
+    f.net.read_parameters(after);
+    CHECK(trainer.step_count() == 1 + 1 + 5 + 2);
+    CHECK(all_finite(losses));
+    CHECK(all_finite(after));
+    CHECK(before != after);
+}
+
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("A training step never allocates, whatever the optimiser", "[allocation][trainer]",
+                        all_setups) {
+    using Setup = TestType;
+    using Loss = typename Setup::loss;
+    using Net = typename Setup::net;
+    INFO("T = " << (sizeof(typename Setup::value_type) == 4 ? "float" : "double"));
+    // The trainers are built outside the regions: their state is part of them, sized at compile time.
+    SECTION("SGD with a step-decay schedule and weight decay") {
+        fixture<Setup> f;
+        ctnn::Trainer<Net, Loss, ctnn::SGD<ctnn::StepDecay>> trainer(
+            f.net, {.learning_rate = {0.05, 0.5, 3}, .weight_decay = 1e-3}, 5);
+        check_trainer_does_not_allocate("SGD<StepDecay>", f, trainer);
+    }
+    SECTION("Nesterov momentum with a 1/t schedule and gradient clipping") {
+        fixture<Setup> f;
+        ctnn::Trainer<Net, Loss, ctnn::Momentum<ctnn::InverseTimeDecay>> trainer(
+            f.net, {.learning_rate = {0.05, 0.1}, .momentum = 0.9, .nesterov = true}, 6);
+        trainer.clip_gradients(0.5);
+        check_trainer_does_not_allocate("Momentum<InverseTimeDecay>, Nesterov, clipped", f, trainer);
+    }
+    SECTION("Adam with an exponential schedule and weight decay") {
+        fixture<Setup> f;
+        ctnn::Trainer<Net, Loss, ctnn::Adam<ctnn::ExponentialDecay>> trainer(
+            f.net, {.learning_rate = {0.01, 0.99}, .weight_decay = 1e-4}, 7);
+        check_trainer_does_not_allocate("Adam<ExponentialDecay>", f, trainer);
+    }
+}

@@ -27,3 +27,8 @@ ctnn_add_compile_fail_test(sigmoid_with_categorical_cross_entropy sigmoid_with_c
 ctnn_add_compile_fail_test(linear_with_binary_cross_entropy       linear_with_binary_cross_entropy.cpp       "a Linear output layer needs ctnn::MeanSquaredError as its loss")
 ctnn_add_compile_fail_test(tanh_with_mean_squared_error           tanh_with_mean_squared_error.cpp           "ctnn::MeanSquaredError: the output layer must use ctnn::Linear")
 ctnn_add_compile_fail_test(loss_not_a_loss                        loss_not_a_loss.cpp                        "the loss must be ctnn::MeanSquaredError, ctnn::BinaryCrossEntropy or ctnn::CategoricalCrossEntropy")
+
+# Weights files and exported headers (io/weights.hpp, io/export.hpp, io/signature.hpp)
+ctnn_add_compile_fail_test(save_long_double_network               save_long_double_network.cpp               "only networks of float or double \\(IEEE 754\\) can be saved")
+ctnn_add_compile_fail_test(export_long_double_network             export_long_double_network.cpp             "only networks of float or double can be exported")
+ctnn_add_compile_fail_test(activation_without_spelling            activation_without_spelling.cpp            "Act has no file spelling; specialise ctnn::io::ActivationSpelling")

@@ -689,6 +689,53 @@ TEMPLATE_TEST_CASE("max and min treat a NaN in the first operand as std::max and
     });
 }
 
+// exp, expm1 and tanh saturate far from 0, and xsimd computes them through an integer exponent: every argument, up to
+// the largest finite values, the infinities and NaN, must give the saturated value (the same as std::) without
+// undefined behaviour on the way (the sanitizer build runs this test).
+TEMPLATE_TEST_CASE("exp, expm1, tanh and log1p take any argument: the whole range, infinities and NaN",
+                   "[ops][math][range]", float, double) {
+    using T = TestType;
+    using limits = std::numeric_limits<T>;
+    const std::vector<T> arguments = {limits::lowest(),
+                                      T(-1e30),
+                                      T(-1e19),
+                                      T(-1e5),
+                                      T(-800),
+                                      T(800),
+                                      T(1e5),
+                                      T(1e19),
+                                      T(1e30),
+                                      limits::max(),
+                                      -limits::infinity(),
+                                      limits::infinity(),
+                                      limits::quiet_NaN()};
+    // Both NaN, or equal: far from 0 each function has rounded to its limit (0, -1, +-1, inf).
+    const auto same = [](T actual, T expected) {
+        return std::isnan(expected) ? std::isnan(actual) : actual == expected;
+    };
+    for_each_arch([&]<class Arch>() {
+        using V = simd::vector_t<T, Arch>;
+        constexpr std::size_t lanes = simd::width<T, Arch>;
+        aligned_buffer<T, Arch, lanes> in, out;
+        for (T x : arguments) {
+            in.values.fill(x);
+            const V v = simd::load<V>(in.values.data());
+            INFO("Arch = " << arch_name<Arch>() << ", x = " << x);
+            simd::store(out.values.data(), simd::exp(v));
+            CHECK(same(out.values[lanes - 1], std::exp(x)));
+            simd::store(out.values.data(), simd::expm1(v));
+            CHECK(same(out.values[lanes - 1], std::expm1(x)));
+            simd::store(out.values.data(), simd::tanh(v));
+            CHECK(same(out.values[lanes - 1], std::tanh(x)));
+            if (x > T(1e5) || std::isnan(x)) {  // log1p is exact enough to compare only where it is huge or NaN
+                simd::store(out.values.data(), simd::log1p(v));
+                const T y = out.values[lanes - 1];
+                CHECK((same(y, std::log1p(x)) || std::abs(y - std::log1p(x)) <= 4 * limits::epsilon() * std::log1p(x)));
+            }
+        }
+    });
+}
+
 TEST_CASE("The kernel tests report the instruction set they were compiled for", "[kernels][isa]") {
 #if CTNN_SIMD
     const std::string name = xsimd::default_arch::name();

@@ -116,13 +116,32 @@ template <class T, class A>
                                                const xsimd::batch<T, A>& b) noexcept {
     return xsimd::select(condition, a, b);
 }
+namespace detail {
+/// `f(x)` for xsimd's exp-based functions, defined for every argument. Where an instruction
+/// set lacks a double -> int64 conversion, xsimd converts the exponent in scalar C++, which is
+/// undefined behaviour for a NaN or an argument beyond about 1e19 (UBSan reports it). So a
+/// double argument is clamped to [-1000, 1000], where exp, expm1 and tanh have long
+/// saturated (the result is the same), and a NaN is passed as 0 and put back afterwards.
+template <class T, class A, class F>
+[[nodiscard]] inline xsimd::batch<T, A> with_exponent_in_range(const xsimd::batch<T, A>& x, F f) noexcept {
+    if constexpr (std::is_same_v<T, double>) {
+        using B = xsimd::batch<T, A>;
+        const auto nan = xsimd::isnan(x);  // not x != x: AVX compares NaN != NaN as false
+        const B bounded = xsimd::select(x < B(-1000), B(-1000), xsimd::select(x > B(1000), B(1000), x));
+        return xsimd::select(nan, x, f(xsimd::select(nan, B(0), bounded)));
+    } else {
+        return f(x);
+    }
+}
+}  // namespace detail
+
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> exp(const xsimd::batch<T, A>& x) noexcept {
-    return xsimd::exp(x);
+    return detail::with_exponent_in_range(x, [](const auto& v) { return xsimd::exp(v); });
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> expm1(const xsimd::batch<T, A>& x) noexcept {
-    return xsimd::expm1(x);
+    return detail::with_exponent_in_range(x, [](const auto& v) { return xsimd::expm1(v); });
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> log1p(const xsimd::batch<T, A>& x) noexcept {
@@ -130,7 +149,7 @@ template <class T, class A>
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> tanh(const xsimd::batch<T, A>& x) noexcept {
-    return xsimd::tanh(x);
+    return detail::with_exponent_in_range(x, [](const auto& v) { return xsimd::tanh(v); });
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> abs(const xsimd::batch<T, A>& x) noexcept {

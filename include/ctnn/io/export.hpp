@@ -1,0 +1,188 @@
+#pragma once
+
+/// @file
+/// ctnn::io::export_header: a trained network as a self-contained C++ header of constexpr
+/// data, for programs without a file system (firmware). Hosted only; the header it writes
+/// needs only <ctnn/ctnn.hpp>, which is not.
+///
+/// For `export_header(net, "model.hpp", "model")` the header reads:
+///
+///     #pragma once
+///     #include <ctnn/ctnn.hpp>
+///     #include <array>
+///     ...
+///     namespace model {
+///     using Network = ctnn::Network<float, ctnn::Input<2>, ctnn::Dense<8, ctnn::Tanh>, ...>;
+///     inline constexpr char topology[] = "float;2;8:tanh;1:sigmoid";
+///     inline constexpr std::array<float, 33> parameters = {0.25f, -1.5f, ...};
+///     inline constexpr Network network = Network::from_parameters(parameters);
+///     }  // namespace model
+///
+/// and a program uses `model::network.forward(x)`: the network is built at compile time and
+/// lives in read-only memory. Every value is written exactly: the shortest decimal that reads
+/// back as the same float or double (std::to_chars), so the program's network is bit for bit
+/// the exported one; a NaN or infinity is written as a std::bit_cast of its bits.
+///
+/// Building the network is a constant expression of 20 to 30 evaluation steps per parameter.
+/// g++'s default limits are ample; clang's (1048576 steps) suffice for about 35,000 parameters,
+/// and for larger networks the header names the -fconstexpr-steps it needs (a 784-128-64-10
+/// network, 109,386 parameters: 3,000,000 is enough).
+
+#include "ctnn/config.hpp"
+
+#if !CTNN_HOSTED
+#error "ctnn/io/export.hpp: not available in freestanding builds"
+#endif
+
+#include "ctnn/io/signature.hpp"
+#include "ctnn/io/weights.hpp"
+
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ctnn::io {
+
+namespace detail {
+
+/// True for a C++20 keyword or alternative token, which cannot name a namespace.
+inline bool is_cpp_keyword(std::string_view word) noexcept {
+    constexpr std::string_view keywords[] = {
+        "alignas",     "alignof",   "and",        "and_eq",    "asm",      "auto",         "bitand",
+        "bitor",       "bool",      "break",      "case",      "catch",    "char",         "char8_t",
+        "char16_t",    "char32_t",  "class",      "compl",     "concept",  "const",        "consteval",
+        "constexpr",   "constinit", "const_cast", "continue",  "co_await", "co_return",    "co_yield",
+        "decltype",    "default",   "delete",     "do",        "double",   "dynamic_cast", "else",
+        "enum",        "explicit",  "export",     "extern",    "false",    "float",        "for",
+        "friend",      "goto",      "if",         "inline",    "int",      "long",         "mutable",
+        "namespace",   "new",       "noexcept",   "not",       "not_eq",   "nullptr",      "operator",
+        "or",          "or_eq",     "private",    "protected", "public",   "register",     "reinterpret_cast",
+        "requires",    "return",    "short",      "signed",    "sizeof",   "static",       "static_assert",
+        "static_cast", "struct",    "switch",     "template",  "this",     "thread_local", "throw",
+        "true",        "try",       "typedef",    "typeid",    "typename", "union",        "unsigned",
+        "using",       "virtual",   "void",       "volatile",  "wchar_t",  "while",        "xor",
+        "xor_eq",
+    };
+    for (std::string_view keyword : keywords) {
+        if (word == keyword) return true;
+    }
+    return false;
+}
+
+/// True for a namespace name: C++ identifiers (ASCII letters, digits, '_'; no keyword),
+/// optionally nested with "::", e.g. `model` or `firmware::models::xor_net`.
+inline bool is_namespace_name(std::string_view name) noexcept {
+    for (;;) {
+        const std::size_t end = name.find("::");
+        const std::string_view part = name.substr(0, end);
+        if (part.empty() || (part.front() >= '0' && part.front() <= '9') || is_cpp_keyword(part)) return false;
+        for (char c : part) {
+            const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+            if (!ok) return false;
+        }
+        if (end == std::string_view::npos) return true;
+        name.remove_prefix(end + 2);
+    }
+}
+
+/// `value` as a C++ literal of type T that reads back bit for bit: the shortest round-trip
+/// decimal (with an `f` suffix for float), or a std::bit_cast for NaN and infinities.
+template <class T>
+std::string cpp_literal(T value) {
+    using U = weights_bits_t<T>;
+    constexpr bool is_float = std::is_same_v<T, float>;
+    if (!std::isfinite(value)) {
+        return std::string("std::bit_cast<") + (is_float ? "float>(std::uint32_t{" : "double>(std::uint64_t{") +
+               std::to_string(std::bit_cast<U>(value)) + "u})";
+    }
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    std::string text(buffer, result.ptr);
+    if (text.find_first_of(".e") == std::string::npos) text += ".0";  // "1" would be an int, "1f" no literal
+    if (is_float) text += 'f';
+    return text;
+}
+
+}  // namespace detail
+
+/// The text of the header export_header() writes (see the file comment).
+///
+/// Requires: `name` is a namespace name (C++ identifiers, nested with "::"); Net's scalar
+/// type is float or double.
+template <NetworkType Net>
+[[nodiscard]] std::string export_header_text(const Net& net, std::string_view name) {
+    using T = typename Net::value_type;
+    static_assert(detail::is_weights_scalar<T>,
+                  "ctnn::io::export_header(net, path, name): only networks of float or double can be exported");
+    CTNN_ASSERT(detail::is_namespace_name(name), "ctnn::io::export_header_text: name must be a C++ namespace name");
+    std::vector<T> parameters(Net::parameter_count);
+    net.read_parameters(std::span<T, Net::parameter_count>(parameters.data(), Net::parameter_count));
+    const std::string type = cpp_type<Net>();
+    const std::string text = signature<Net>();
+    const std::string scalar = scalar_type_name<T>();
+    const std::string count = std::to_string(Net::parameter_count);
+
+    std::string out;
+    out += "// Generated by ctnn::io::export_header: a trained ctnn network as constexpr data. Do not edit.\n";
+    out += "//\n";
+    out += "// Topology: " + text + "\n";
+    out += "// Use: " + std::string(name) + "::network.forward(x), with x of type " + std::string(name) +
+           "::Network::input_type.\n";
+    // clang evaluates from_parameters in 20 to 30 steps per parameter; its default limit is 1048576 steps.
+    if (constexpr std::size_t steps = 40 * Net::parameter_count; steps > 1048576) {
+        out += "// The network is built at compile time: clang needs -fconstexpr-steps=" + std::to_string(steps) +
+               " or more for it.\n";
+    }
+    out += "#pragma once\n\n#include <ctnn/ctnn.hpp>\n\n#include <array>\n#include <bit>\n#include <cstdint>\n\n";
+    out += "namespace " + std::string(name) + " {\n\n";
+    out += "/// The network's type.\n";
+    out += "using Network = " + type + ";\n\n";
+    out += "/// Its topology text, as in ctnn weights files (ctnn::io::signature<Network>()).\n";
+    out += "inline constexpr char topology[] = \"" + text + "\";\n\n";
+    out += "/// Its " + count +
+           " parameters in the canonical order: per layer the weight [out][in], the bias, PReLU "
+           "slopes.\n";
+    out += "inline constexpr std::array<" + scalar + ", " + count + "> parameters = {\n";
+    std::string line = "   ";
+    for (std::size_t k = 0; k < parameters.size(); ++k) {
+        const std::string item = ' ' + detail::cpp_literal(parameters[k]) + ',';
+        if (line.size() + item.size() > 100) {
+            out += line + '\n';
+            line = "   ";
+        }
+        line += item;
+    }
+    out += line + "\n};\n\n";
+    out += "/// The network, ready to use, in read-only memory.\n";
+    out += "inline constexpr Network network = Network::from_parameters(parameters);\n\n";
+    out += "}  // namespace " + std::string(name) + "\n";
+    return out;
+}
+
+/// Writes a C++ header holding `net`'s type as `name::Network`, its parameters as
+/// `name::parameters` and the ready network as `inline constexpr Network name::network`
+/// (see the file comment). Like save(), writes `path + ".tmp"` and renames it.
+///
+/// Requires: Net's scalar type is float or double.
+/// Returns: ok, write_failed, or invalid_argument when `name` is not a namespace name (C++
+/// identifiers, optionally nested with "::") or `path` is empty.
+template <NetworkType Net>
+Status export_header(const Net& net, const std::filesystem::path& path, std::string_view name) {
+    if (!detail::is_namespace_name(name)) {
+        return Status(Status::Kind::invalid_argument,
+                      "cannot export to " + path.string() + ": \"" + std::string(name) +
+                          "\" is not a C++ namespace name (identifiers, optionally nested with ::)");
+    }
+    const std::string text = export_header_text(net, name);
+    const auto* first = reinterpret_cast<const std::byte*>(text.data());
+    return detail::write_file_atomically(path, std::span<const std::byte>(first, text.size()), "the header");
+}
+
+}  // namespace ctnn::io

@@ -1,0 +1,113 @@
+// The second step of the export test (tests/export/CMakeLists.txt): a program built against the headers that
+// export_generator wrote, the way firmware would use them: no file system, no ctnn/io, the networks constexpr.
+// It is compiled with CTNN_HOSTED=0 and checks that the exported networks give, bit for bit, the outputs the
+// in-memory networks gave (expected.txt, the only file it reads; argv[1]).
+
+#include "exported_double.hpp"
+#include "exported_float.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ratio>
+#include <type_traits>
+
+// The headers declare the types export_generator exported.
+static_assert(std::is_same_v<exported_float::Network,
+                             ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<8, ctnn::PReLU<std::ratio<1, 4>>>,
+                                           ctnn::Dense<6, ctnn::Tanh>, ctnn::Dense<4, ctnn::Softmax>>>);
+static_assert(std::is_same_v<exported_double::Network,
+                             ctnn::Network<double, ctnn::Input<2>, ctnn::Dense<7, ctnn::LeakyReLU<std::ratio<1, 10>>>,
+                                           ctnn::Dense<5, ctnn::ELU<std::ratio<1, 2>>>, ctnn::Dense<4, ctnn::RReLU<>>,
+                                           ctnn::Dense<3, ctnn::Swish<>>, ctnn::Dense<3, ctnn::Softplus>,
+                                           ctnn::Dense<1, ctnn::Sigmoid>>>);
+
+// The networks are constants: every parameter can be read in a constant expression.
+template <class Net, std::size_t N>
+constexpr bool holds(const Net& net, const std::array<typename Net::value_type, N>& parameters) {
+    static_assert(N == Net::parameter_count);
+    for (std::size_t k = 0; k < N; ++k) {
+        if (net.parameter(k) != parameters[k]) return false;
+    }
+    return true;
+}
+static_assert(holds(exported_float::network, exported_float::parameters));
+static_assert(holds(exported_double::network, exported_double::parameters));
+static_assert(exported_float::network.parameter(3 * 8 + 8) != 0.25f);  // a PReLU slope, trained away from 1/4
+constexpr exported_float::Network copy = exported_float::network;
+static_assert(copy == exported_float::network);
+
+namespace {
+
+template <class T>
+bool read_value(std::FILE* in, T& value) {
+    char token[64];
+    if (std::fscanf(in, "%63s", token) != 1) return false;
+    char* end = nullptr;
+    const double parsed = std::strtod(token, &end);
+    value = static_cast<T>(parsed);  // exact: the value was printed from a T
+    return *end == '\0';
+}
+
+template <class Net>
+bool check_sample(const Net& net, std::FILE* in, const char* name, int line) {
+    typename Net::input_type x;
+    typename Net::output_type expected;
+    for (auto& v : x) {
+        if (!read_value(in, v)) return false;
+    }
+    for (auto& v : expected) {
+        if (!read_value(in, v)) return false;
+    }
+    const auto y = net.forward(x);
+    if (std::memcmp(y.data(), expected.data(), sizeof y) == 0) return true;
+    std::printf("consumer: %s, line %d: the exported network's outputs differ from the in-memory network's:\n", name,
+                line);
+    for (std::size_t k = 0; k < y.size(); ++k) {
+        std::printf("  y[%zu] = %a, expected %a\n", k, static_cast<double>(y[k]), static_cast<double>(expected[k]));
+    }
+    return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::printf("usage: consumer <expected.txt>\n");
+        return 2;
+    }
+    std::FILE* in = std::fopen(argv[1], "r");
+    if (in == nullptr) {
+        std::printf("consumer: cannot open %s\n", argv[1]);
+        return 2;
+    }
+    int line = 0, checked[2] = {0, 0};
+    bool ok = true;
+    char name[64];
+    while (std::fscanf(in, "%63s", name) == 1) {
+        ++line;
+        bool sample_ok = false;
+        if (std::strcmp(name, "exported_float") == 0) {
+            sample_ok = check_sample(exported_float::network, in, name, line);
+            ++checked[0];
+        } else if (std::strcmp(name, "exported_double") == 0) {
+            sample_ok = check_sample(exported_double::network, in, name, line);
+            ++checked[1];
+        } else {
+            std::printf("consumer: line %d: unknown network '%s'\n", line, name);
+        }
+        if (!sample_ok) {
+            ok = false;
+            break;
+        }
+    }
+    std::fclose(in);
+    if (ok && (checked[0] == 0 || checked[1] == 0)) {
+        std::printf("consumer: %s holds no samples for one of the networks\n", argv[1]);
+        ok = false;
+    }
+    if (ok) std::printf("consumer: %d + %d samples match bit for bit\n", checked[0], checked[1]);
+    return ok ? 0 : 1;
+}
