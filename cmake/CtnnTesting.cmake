@@ -114,9 +114,11 @@ endfunction()
 # ctnn_add_isa_test(<name> <isa_flags> <cpu_feature> <source>...)
 #
 # Builds the Catch2 test sources with the given instruction-set flags (a ;-list such as "-mavx2;-mfma", or "" for the
-# compiler's baseline) into the executable <name>, together with the runner tests/support/isa_main.cpp, which is
-# compiled *without* those flags. The runner asks the CPU for <cpu_feature> (a __builtin_cpu_supports name such as
-# "avx2"; "" for no check) and exits with 77 when it is missing, which CTest reports as skipped (SKIP_RETURN_CODE).
+# compiler's baseline) into the executable <name>, linked with the prebuilt Catch2::Catch2WithMain and with
+# tests/support/isa_guard.cpp, which is compiled *without* those flags. Before any static initializer runs, the guard
+# asks the CPU for <cpu_feature> (a __builtin_cpu_supports name such as "avx2"; "" for no check) and exits with 77
+# when it is missing, which CTest reports as skipped (SKIP_RETURN_CODE). The prebuilt runner keeps Catch2's
+# implementation from being compiled again for every instruction set (minutes on two cores).
 # The tests are registered with add_test, not catch_discover_tests: listing the tests at build time would already
 # execute the binary, and with it possibly unsupported instructions.
 function(ctnn_add_isa_test name isa_flags cpu_feature)
@@ -131,9 +133,8 @@ function(ctnn_add_isa_test name isa_flags cpu_feature)
     target_link_libraries(${name}_objects PRIVATE ctnn::ctnn Catch2::Catch2)
     ctnn_set_warnings(${name}_objects)
 
-    # isa_main.cpp first, so its baseline copies of inline functions are the ones the linker keeps.
-    add_executable(${name} "${CTNN_TESTS_DIR}/support/isa_main.cpp")
-    target_link_libraries(${name} PRIVATE ${name}_objects ctnn::ctnn Catch2::Catch2)
+    add_executable(${name} "${CTNN_TESTS_DIR}/support/isa_guard.cpp")
+    target_link_libraries(${name} PRIVATE ${name}_objects ctnn::ctnn Catch2::Catch2WithMain)
     if(NOT cpu_feature STREQUAL "")
         target_compile_definitions(${name} PRIVATE CTNN_REQUIRED_CPU_FEATURE="${cpu_feature}")
     endif()

@@ -3,7 +3,7 @@
 // compiled for (ctnn::simd::default_arch) and for ctnn::simd::scalar_arch.
 //
 // CMake compiles this file three times (baseline SSE2, -mavx2 -mfma, AVX-512), each into a binary of its own with the
-// runner tests/support/isa_main.cpp. It also compiles with -DCTNN_FORCE_SCALAR=1, where default_arch is scalar_arch
+// CPU check tests/support/isa_guard.cpp. It also compiles with -DCTNN_FORCE_SCALAR=1, where default_arch is scalar_arch
 // and xsimd::batch does not exist: every direct use of xsimd is under `#if CTNN_SIMD`.
 
 // GCC 12.0 to 12.2's AVX-512 intrinsics (_mm512_undefined_*, a deliberately self-initialised variable) set off
