@@ -131,7 +131,12 @@ public:
 
     /// Sets every parameter from `in`, in the canonical order.
     constexpr void write_parameters(std::span<const T, parameter_count> in) noexcept {
-        for_each_parameter([&](std::size_t k, std::size_t s) { storage_[s] = in[k]; });
+        const T* canonical = in.data();
+        boost::hana::for_each(layers::types, [&](auto layer) {
+            using L = typename decltype(layer)::type;
+            L::write_canonical(canonical, storage_.data());
+            canonical += L::parameter_count;
+        });
     }
 
     /// The parameter at canonical index `k`. Requires: k < parameter_count.

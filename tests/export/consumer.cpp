@@ -5,6 +5,7 @@
 
 #include "exported_double.hpp"
 #include "exported_float.hpp"
+#include "exported_large.hpp"
 
 #include <array>
 #include <cstddef>
@@ -23,6 +24,11 @@ static_assert(std::is_same_v<exported_double::Network,
                                            ctnn::Dense<5, ctnn::ELU<std::ratio<1, 2>>>, ctnn::Dense<4, ctnn::RReLU<>>,
                                            ctnn::Dense<3, ctnn::Swish<>>, ctnn::Dense<3, ctnn::Softplus>,
                                            ctnn::Dense<1, ctnn::Sigmoid>>>);
+
+static_assert(std::is_same_v<exported_large::Network,
+                             ctnn::Network<float, ctnn::Input<784>, ctnn::Dense<128, ctnn::ReLU>,
+                                           ctnn::Dense<64, ctnn::ReLU>, ctnn::Dense<10, ctnn::Softmax>>>);
+static_assert(exported_large::Network::parameter_count == 109386);
 
 // The networks are constants: every parameter can be read in a constant expression.
 template <class Net, std::size_t N>
@@ -83,7 +89,7 @@ int main(int argc, char** argv) {
         std::printf("consumer: cannot open %s\n", argv[1]);
         return 2;
     }
-    int line = 0, checked[2] = {0, 0};
+    int line = 0, checked[3] = {0, 0, 0};
     bool ok = true;
     char name[64];
     while (std::fscanf(in, "%63s", name) == 1) {
@@ -95,6 +101,9 @@ int main(int argc, char** argv) {
         } else if (std::strcmp(name, "exported_double") == 0) {
             sample_ok = check_sample(exported_double::network, in, name, line);
             ++checked[1];
+        } else if (std::strcmp(name, "exported_large") == 0) {
+            sample_ok = check_sample(exported_large::network, in, name, line);
+            ++checked[2];
         } else {
             std::printf("consumer: line %d: unknown network '%s'\n", line, name);
         }
@@ -104,10 +113,10 @@ int main(int argc, char** argv) {
         }
     }
     std::fclose(in);
-    if (ok && (checked[0] == 0 || checked[1] == 0)) {
+    if (ok && (checked[0] == 0 || checked[1] == 0 || checked[2] == 0)) {
         std::printf("consumer: %s holds no samples for one of the networks\n", argv[1]);
         ok = false;
     }
-    if (ok) std::printf("consumer: %d + %d samples match bit for bit\n", checked[0], checked[1]);
+    if (ok) std::printf("consumer: %d + %d + %d samples match bit for bit\n", checked[0], checked[1], checked[2]);
     return ok ? 0 : 1;
 }

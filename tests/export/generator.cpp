@@ -1,12 +1,13 @@
-// The first step of the export test (tests/export/CMakeLists.txt): builds two random networks, exports each as a C++
+// The first step of the export test (tests/export/CMakeLists.txt): builds three random networks, exports each as a C++
 // header with ctnn::io::export_header, and writes the outputs the in-memory networks give for a few inputs.
 //
 //   export_generator <directory>
 //
 // writes <directory>/exported_float.hpp (namespace exported_float), <directory>/exported_double.hpp (namespace
-// exported_double) and <directory>/expected.txt, one line per sample: the network's name, its inputs, then its
-// outputs, every value as a C hexadecimal floating-point number (exact). tests/export/consumer.cpp checks that the
-// exported networks reproduce these outputs bit for bit.
+// exported_double), <directory>/exported_large.hpp (namespace exported_large: 109,386 parameters, which clang must
+// build with its default constexpr limits) and <directory>/expected.txt, one line per sample: the network's name, its
+// inputs, then its outputs, every value as a C hexadecimal floating-point number (exact). tests/export/consumer.cpp
+// checks that the exported networks reproduce these outputs bit for bit.
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/export.hpp>
@@ -26,10 +27,13 @@ using DoubleNet =
                   ctnn::Dense<5, ctnn::ELU<std::ratio<1, 2>>>, ctnn::Dense<4, ctnn::RReLU<>>,
                   ctnn::Dense<3, ctnn::Swish<>>, ctnn::Dense<3, ctnn::Softplus>, ctnn::Dense<1, ctnn::Sigmoid>>;
 
+using LargeNet = ctnn::Network<float, ctnn::Input<784>, ctnn::Dense<128, ctnn::ReLU>, ctnn::Dense<64, ctnn::ReLU>,
+                               ctnn::Dense<10, ctnn::Softmax>>;
+
 template <class Net>
 bool generate(const std::filesystem::path& directory, const char* name, std::uint64_t seed, std::FILE* expected) {
     using T = typename Net::value_type;
-    Net net;
+    static Net net;  // static: the large network does not belong on the stack
     ctnn::Random random(seed);
     ctnn::init::normal_inverse_fan_in(net, random);
     // Trained-looking PReLU slopes: the initial value would hide a slope written in the wrong place.
@@ -70,7 +74,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     const bool ok = generate<FloatNet>(directory, "exported_float", 41, expected) &&
-                    generate<DoubleNet>(directory, "exported_double", 42, expected);
+                    generate<DoubleNet>(directory, "exported_double", 42, expected) &&
+                    generate<LargeNet>(directory, "exported_large", 43, expected);
     const bool closed = std::fclose(expected) == 0;
     if (ok && closed) std::printf("export_generator: wrote the headers and expected.txt to %s\n", argv[1]);
     return ok && closed ? 0 : 1;

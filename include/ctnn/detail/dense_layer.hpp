@@ -64,6 +64,21 @@ struct dense_layer {
         }
     }
 
+    /// Copies the layer's parameters from the canonical order (`canonical[0, parameter_count)`)
+    /// into `storage`. The same mapping as for_each_parameter, as plain loops: in a constant
+    /// expression (Network::from_parameters) each parameter then costs a few evaluation steps
+    /// instead of a few dozen, which keeps large exported networks within clang's limit.
+    static constexpr void write_canonical(const T* canonical, T* storage) noexcept {
+        for (std::size_t o = 0; o < Out; ++o) {
+            T* column = storage + weight_offset + o;
+            for (std::size_t i = 0; i < In; ++i) column[i * padded_size] = canonical[o * In + i];
+        }
+        for (std::size_t o = 0; o < Out; ++o) storage[bias_offset + o] = canonical[In * Out + o];
+        if constexpr (learned_slope) {
+            for (std::size_t o = 0; o < Out; ++o) storage[slope_offset + o] = canonical[In * Out + Out + o];
+        }
+    }
+
     /// Storage index of the parameter at canonical index `k` within the layer.
     [[nodiscard]] static constexpr std::size_t storage_index(std::size_t k) noexcept {
         if (k < In * Out) return weight_offset + (k % In) * padded_size + k / In;

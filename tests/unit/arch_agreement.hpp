@@ -1,3 +1,8 @@
+#pragma once
+
+// Shared by arch_agreement_float_test.cpp and arch_agreement_double_test.cpp (one scalar type each, so that the two
+// heavy translation units build in parallel).
+//
 // The SIMD path (ctnn::Network, kernels of ctnn::simd::default_arch) and the scalar path (ctnn::BasicNetwork with
 // ctnn::simd::scalar_arch) compute the same network: the same outputs, losses, parameter gradients and input
 // gradients, up to summation order and the last bits of exp/tanh. Also: parameters round-trip through
@@ -56,8 +61,6 @@ using topologies =
                topology<T, ctnn::CategoricalCrossEntropy, Input<33>, Dense<1, ctnn::ELU<std::ratio<1, 2>>>,
                         Dense<7, ctnn::RReLU<std::ratio<1, 10>, std::ratio<1, 2>>>, Dense<3, ctnn::Softmax>>,
                topology<T, ctnn::CategoricalCrossEntropy, Input<9>, Dense<17, ctnn::Softmax>>>;
-
-using all_topologies = decltype(std::tuple_cat(std::declval<topologies<float>>(), std::declval<topologies<double>>()));
 
 template <class T>
 constexpr double tolerance = std::is_same_v<T, float> ? 1e-5 : 1e-12;
@@ -184,11 +187,26 @@ struct pair_of_networks {
     }
 };
 
-}  // namespace
+/// Checks that the two paths' parameter gradients (canonical order) and input gradients agree and that the SIMD
+/// gradients' padding lanes are zero; returns the SIMD path's parameter gradients.
+template <class SimdNet, class ScalarNet, class Rows, class ScalarRows>
+auto check_gradients_agree(const ctnn::Gradients<SimdNet>& simd_g, const ctnn::Gradients<ScalarNet>& scalar_g,
+                           const Rows& simd_dx, const ScalarRows& scalar_dx, double tol) {
+    using T = typename SimdNet::value_type;
+    std::array<T, SimdNet::parameter_count> simd_read{};
+    std::array<T, ScalarNet::parameter_count> scalar_read{};
+    simd_g.read(simd_read);
+    scalar_g.read(scalar_read);
+    check_agree<T>("parameter gradients", simd_read, scalar_read, tol);
+    check_agree<T>("input gradients", flatten(simd_dx), flatten(scalar_dx), tol);
+    CHECK(padding_is_zero<SimdNet>(simd_g.storage()));
+    return simd_read;
+}
 
-TEMPLATE_LIST_TEST_CASE("write_parameters then read_parameters round-trips exactly and leaves the padding zero",
-                        "[network][parameters][arch]", all_topologies) {
-    pair_of_networks<TestType> p;
+/// write_parameters then read_parameters round-trips exactly and leaves the padding zero, on both paths.
+template <class Topology>
+void check_parameter_round_trip() {
+    pair_of_networks<Topology> p;
     using SimdNet = typename decltype(p)::SimdNet;
     using ScalarNet = typename decltype(p)::ScalarNet;
     using T = typename decltype(p)::T;
@@ -220,9 +238,10 @@ TEMPLATE_LIST_TEST_CASE("write_parameters then read_parameters round-trips exact
     CHECK(std::abs(simd_sum - scalar_sum) <= 1e-12 * magnitude);
 }
 
-TEMPLATE_LIST_TEST_CASE("The SIMD and scalar paths agree on outputs, losses and every gradient",
-                        "[network][backward][arch]", all_topologies) {
-    pair_of_networks<TestType> p;
+/// The SIMD and scalar paths agree on outputs, losses and every gradient.
+template <class Topology>
+void check_paths_agree() {
+    pair_of_networks<Topology> p;
     using SimdNet = typename decltype(p)::SimdNet;
     using ScalarNet = typename decltype(p)::ScalarNet;
     using Loss = typename decltype(p)::Loss;
@@ -262,13 +281,7 @@ TEMPLATE_LIST_TEST_CASE("The SIMD and scalar paths agree on outputs, losses and 
         const T scalar_loss = ctnn::backward<Loss>(p.scalar_net, inputs, targets, scalar_g, std::span(scalar_dx));
         check_agree<T>("backward's loss", simd_loss, scalar_loss, tol);
 
-        std::array<T, SimdNet::parameter_count> simd_read{};
-        std::array<T, ScalarNet::parameter_count> scalar_read{};
-        simd_g.read(simd_read);
-        scalar_g.read(scalar_read);
-        check_agree<T>("parameter gradients", simd_read, scalar_read, tol);
-        check_agree<T>("input gradients", flatten(simd_dx), flatten(scalar_dx), tol);
-        CHECK(padding_is_zero<SimdNet>(simd_g.storage()));
+        const auto simd_read = check_gradients_agree(simd_g, scalar_g, simd_dx, scalar_dx, tol);
 
         // operator[] reads the same values as read().
         bool subscript_matches_read = true;
@@ -304,13 +317,7 @@ TEMPLATE_LIST_TEST_CASE("The SIMD and scalar paths agree on outputs, losses and 
                 ctnn::backward<Loss>(p.scalar_net, inputs, targets, scalar_g, scalar_ws, std::span(scalar_dx));
             check_agree<T>("backward's loss", simd_loss, scalar_loss, tol);
 
-            std::array<T, SimdNet::parameter_count> simd_read{};
-            std::array<T, ScalarNet::parameter_count> scalar_read{};
-            simd_g.read(simd_read);
-            scalar_g.read(scalar_read);
-            check_agree<T>("parameter gradients", simd_read, scalar_read, tol);
-            check_agree<T>("input gradients", flatten(simd_dx), flatten(scalar_dx), tol);
-            CHECK(padding_is_zero<SimdNet>(simd_g.storage()));
+            (void)check_gradients_agree(simd_g, scalar_g, simd_dx, scalar_dx, tol);
 
             const T simd_training_loss = ctnn::loss<Loss>(p.simd_net, inputs, targets, simd_ws);
             const T scalar_training_loss = ctnn::loss<Loss>(p.scalar_net, inputs, targets, scalar_ws);
@@ -319,3 +326,5 @@ TEMPLATE_LIST_TEST_CASE("The SIMD and scalar paths agree on outputs, losses and 
         }
     }
 }
+
+}  // namespace
