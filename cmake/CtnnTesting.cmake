@@ -5,6 +5,47 @@ include(CtnnWarnings)
 set(CTNN_TESTS_DIR "${PROJECT_SOURCE_DIR}/tests")
 
 # ---------------------------------------------------------------------------------------------------------------------
+# ctnn_command_line_flags(<out> [BUILD_TYPE] [WARNINGS])
+#
+# The flags a compiler command outside CMake's targets needs to compile ctnn code as this configuration does (tests
+# that run the compiler at test time): the global CMAKE_CXX_FLAGS (-fno-exceptions, -fsanitize=..., so the test sees
+# what users see), with BUILD_TYPE also those of CMAKE_BUILD_TYPE; -std=c++20; -I of ctnn's headers and -isystem of
+# its dependencies', read off their imported targets (the compiler's implicit directories are left out, as CMake
+# does: passed explicitly they break libstdc++'s #include_next chain); CTNN_FORCE_SCALAR; with WARNINGS the
+# project's warnings (cmake/CtnnWarnings.cmake, GCC-style).
+function(ctnn_command_line_flags out)
+    cmake_parse_arguments(PARSE_ARGV 1 arg "BUILD_TYPE;WARNINGS" "" "")
+    separate_arguments(flags UNIX_COMMAND "${CMAKE_CXX_FLAGS}")
+    if(arg_BUILD_TYPE AND CMAKE_BUILD_TYPE)
+        string(TOUPPER "${CMAKE_BUILD_TYPE}" config)
+        separate_arguments(config_flags UNIX_COMMAND "${CMAKE_CXX_FLAGS_${config}}")
+        list(APPEND flags ${config_flags})
+    endif()
+    list(APPEND flags -std=c++20 "-I${PROJECT_SOURCE_DIR}/include")
+    foreach(dep IN ITEMS xsimd xtl Boost::headers)
+        if(NOT TARGET ${dep})
+            continue()
+        endif()
+        get_target_property(dirs ${dep} INTERFACE_INCLUDE_DIRECTORIES)
+        foreach(dir IN LISTS dirs)
+            if(dir AND NOT dir MATCHES "\\$<" AND NOT dir IN_LIST CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES)
+                list(APPEND flags -isystem "${dir}")
+            endif()
+        endforeach()
+    endforeach()
+    if(CTNN_FORCE_SCALAR)
+        list(APPEND flags -DCTNN_FORCE_SCALAR=1)
+    endif()
+    if(arg_WARNINGS)
+        list(APPEND flags -Wall -Wextra -Wpedantic)
+        if(CTNN_WERROR)
+            list(APPEND flags -Werror)
+        endif()
+    endif()
+    set(${out} ${flags} PARENT_SCOPE)
+endfunction()
+
+# ---------------------------------------------------------------------------------------------------------------------
 # ctnn_add_compile_fail_test(<name> <file> <regex>)
 #
 # Registers the CTest test `compile_fail.<name>`, which runs the compiler with -fsyntax-only on <file> and passes only
@@ -21,37 +62,10 @@ function(ctnn_add_compile_fail_test name file regex)
         message(WARNING "ctnn: compile-fail test '${name}': ${file} does not exist (the test will fail)")
     endif()
 
-    # The include paths of ctnn's dependencies, read off their imported targets. The compiler's implicit directories
-    # (/usr/include on Debian) are left out, as CMake does for ordinary compiles: passing them as -I breaks the
-    # #include_next chain of libstdc++.
-    set(include_flags "-I${PROJECT_SOURCE_DIR}/include")
-    foreach(dep IN ITEMS xsimd xtl Boost::headers)
-        if(NOT TARGET ${dep})
-            continue()
-        endif()
-        get_target_property(dirs ${dep} INTERFACE_INCLUDE_DIRECTORIES)
-        if(NOT dirs)
-            continue()
-        endif()
-        foreach(dir IN LISTS dirs)
-            if(dir MATCHES "\\$<" OR dir IN_LIST CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES)
-                continue()
-            endif()
-            list(APPEND include_flags "-I${dir}")
-        endforeach()
-    endforeach()
-    list(REMOVE_DUPLICATES include_flags)
-
-    set(define_flags "")
-    if(CTNN_FORCE_SCALAR)
-        list(APPEND define_flags "-DCTNN_FORCE_SCALAR=1")
-    endif()
-    # Keep the configuration's global flags (e.g. -fno-exceptions, -fsanitize=...) so the test sees what users see.
-    separate_arguments(global_flags UNIX_COMMAND "${CMAKE_CXX_FLAGS}")
+    ctnn_command_line_flags(flags)
 
     add_test(NAME compile_fail.${name}
-             COMMAND ${CMAKE_CXX_COMPILER} ${global_flags} -std=c++20 -fsyntax-only ${include_flags} ${define_flags}
-                     "${file}")
+             COMMAND ${CMAKE_CXX_COMPILER} ${flags} -fsyntax-only "${file}")
     set_tests_properties(compile_fail.${name} PROPERTIES PASS_REGULAR_EXPRESSION "${regex}" LABELS compile_fail
                                                          TIMEOUT 120)
 
@@ -61,8 +75,7 @@ function(ctnn_add_compile_fail_test name file regex)
         file(STRINGS "${file}" fixed_lines REGEX "CTNN_COMPILE_FAIL_FIXED" LIMIT_COUNT 1)
         if(fixed_lines)
             add_test(NAME compile_fail.${name}.fixed
-                     COMMAND ${CMAKE_CXX_COMPILER} ${global_flags} -std=c++20 -fsyntax-only ${include_flags}
-                             ${define_flags} -DCTNN_COMPILE_FAIL_FIXED=1 "${file}")
+                     COMMAND ${CMAKE_CXX_COMPILER} ${flags} -fsyntax-only -DCTNN_COMPILE_FAIL_FIXED=1 "${file}")
             set_tests_properties(compile_fail.${name}.fixed PROPERTIES LABELS compile_fail TIMEOUT 120)
         endif()
     endif()
