@@ -1,12 +1,15 @@
 // Inference, one sample per call: ctnn::Network::forward(x) against ctnn's scalar kernels,
-// a plain-loop MLP and (when installed) an Eigen fixed-size MLP of the same topology and
+// the plain loops and (when installed) a hand-written Eigen MLP of the same topology and
 // parameters, plus this core's peak FMA throughput, measured in the same run.
 //
-//   forward/<topology>               ctnn::Network<float, ...>, kernels for the compile flags
-//   forward/<topology>/scalar_arch   ctnn::BasicNetwork<ctnn::simd::scalar_arch, float, ...>
-//   forward/<topology>/plain         bench/support/plain_mlp.hpp
-//   forward/<topology>/eigen         bench/support/eigen_mlp.hpp
-//   peak/fma/<n>-chains              n independent FMA chains in xsimd registers
+//   forward/<topology>                 ctnn::Network<float, ...>, kernels for the compile flags
+//   forward/<topology>/scalar_arch     ctnn::BasicNetwork<ctnn::simd::scalar_arch, float, ...>
+//   forward/<topology>/plain           bench/support/plain_mlp.hpp
+//   forward/<topology>/eigen           bench/support/eigen_mlp.hpp
+//   peak/fma/<n>-chains                n independent FMA chains in xsimd registers
+//
+// Each iteration is one forward pass on the next of `sample_pool` seeded inputs. Before
+// timing, the outputs for all of them are checked against the plain reference.
 //
 // Counters: samples/s, time/sample, GFLOP/s (2 FLOP per weight multiply-add) and peak%
 // (GFLOP/s over the 12-chain peak, measured once per run). See bench/README.md.
@@ -20,6 +23,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <type_traits>
 
@@ -27,39 +31,38 @@ namespace {
 
 using namespace ctnn_bench;
 
-/// One forward pass per iteration, cycling through `batch_size` seeded inputs. The network
-/// and its inputs are on the heap and escape, and memory is clobbered after every call, so
-/// each call reads its weights from memory as a real caller's would, and nothing is hoisted
-/// out of the loop.
+/// One forward pass per iteration, cycling through `sample_pool` seeded inputs.
 template <class Net>
-void BM_Forward(benchmark::State& state) {
+struct Forward {
     using Topo = topology_of_t<Net>;
-    const auto net = make_network<Net>();
-    const auto data = make_batch<Topo>();
+    static constexpr std::size_t samples_per_iteration = 1;
+    static constexpr std::size_t macs_per_sample = Topo::macs;
+    static std::string name() { return concat({"forward/", Topo::name(), implementation_suffix<Net>()}); }
 
-    if constexpr (!std::is_same_v<Net, PlainMlp<Topo>>) {
-        const auto reference = make_network<PlainMlp<Topo>>();
-        for (const auto& x : data.inputs) {
-            const auto got = net->forward(x);
-            const auto want = reference->forward(x);
-            if (!close(got, want)) {
-                fail(state, "forward differs from the plain baseline");
-                return;
+    std::string check() const {
+        if constexpr (std::is_same_v<Net, Plain<Net>>) {
+            return "";
+        } else {
+            const auto reference = make_network<Plain<Net>>();
+            for (std::size_t s = 0; s < sample_pool; ++s) {
+                const auto got = net->forward(data.inputs[s]);
+                const auto want = reference->forward(data.inputs[s]);
+                if (auto error = check_outputs("forward", got, want); !error.empty()) return error;
             }
+            return "";
         }
     }
 
-    benchmark::DoNotOptimize(net.get());
-    benchmark::DoNotOptimize(data.inputs.data());
-    std::size_t s = 0;
-    for (auto _ : state) {
+    void run() {
         auto y = net->forward(data.inputs[s]);
         benchmark::DoNotOptimize(y);
-        benchmark::ClobberMemory();
-        s = (s + 1) % batch_size;
+        s = (s + 1) % sample_pool;
     }
-    set_counters(state, 1, Topo::macs);
-}
+
+    std::unique_ptr<Net> net = make_network<Net>();
+    Data<Topo> data = make_data<Topo>();
+    std::size_t s = 0;
+};
 
 #if CTNN_SIMD
 /// `Chains` independent FMA chains, 256 rounds per iteration.
@@ -82,36 +85,26 @@ BENCHMARK(BM_PeakFma<10>)->Name("peak/fma/10-chains");
 BENCHMARK(BM_PeakFma<12>)->Name("peak/fma/12-chains");
 #endif
 
-BENCHMARK(BM_Forward<Net_2_16_16_1>)->Name("forward/2-16-16-1");
-BENCHMARK(BM_Forward<Scalar<Net_2_16_16_1>>)->Name("forward/2-16-16-1/scalar_arch");
-BENCHMARK(BM_Forward<Plain<Net_2_16_16_1>>)->Name("forward/2-16-16-1/plain");
+/// Single-sample forward of every implementation of `Net`.
+template <class Net>
+void add_forward() {
+    add<Forward<Net>>();
+    if constexpr (has_scalar_variant<Net>) add<Forward<Scalar<Net>>>();
+    add<Forward<Plain<Net>>>();
 #if CTNN_BENCH_EIGEN
-BENCHMARK(BM_Forward<EigenBaseline<Net_2_16_16_1>>)->Name("forward/2-16-16-1/eigen");
+    add<Forward<EigenBaseline<Net>>>();
 #endif
-
-BENCHMARK(BM_Forward<Net_64_32_10>)->Name("forward/64-32-10");
-BENCHMARK(BM_Forward<Scalar<Net_64_32_10>>)->Name("forward/64-32-10/scalar_arch");
-BENCHMARK(BM_Forward<Plain<Net_64_32_10>>)->Name("forward/64-32-10/plain");
-#if CTNN_BENCH_EIGEN
-BENCHMARK(BM_Forward<EigenBaseline<Net_64_32_10>>)->Name("forward/64-32-10/eigen");
-#endif
-
-BENCHMARK(BM_Forward<Net_784_128_64_10>)->Name("forward/784-128-64-10");
-BENCHMARK(BM_Forward<Scalar<Net_784_128_64_10>>)->Name("forward/784-128-64-10/scalar_arch");
-BENCHMARK(BM_Forward<Plain<Net_784_128_64_10>>)->Name("forward/784-128-64-10/plain");
-#if CTNN_BENCH_EIGEN
-BENCHMARK(BM_Forward<EigenBaseline<Net_784_128_64_10>>)->Name("forward/784-128-64-10/eigen");
-#endif
-
-BENCHMARK(BM_Forward<Net_16_64_64_4>)->Name("forward/16-64-64-4");
-BENCHMARK(BM_Forward<Scalar<Net_16_64_64_4>>)->Name("forward/16-64-64-4/scalar_arch");
-BENCHMARK(BM_Forward<Plain<Net_16_64_64_4>>)->Name("forward/16-64-64-4/plain");
-#if CTNN_BENCH_EIGEN
-BENCHMARK(BM_Forward<EigenBaseline<Net_16_64_64_4>>)->Name("forward/16-64-64-4/eigen");
-#endif
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    add_forward<Net_2_16_16_1>();
+    add_forward<Net_64_128_128_10>();
+    add_forward<Net_784_128_64_10>();
+    add_forward<Linear_2_16_16_1>();
+    add_forward<Linear_64_32_10>();
+    add_forward<Linear_784_128_64_10>();
+    add_forward<Linear_16_64_64_4>();
     return ctnn_bench::main(argc, argv);
 }

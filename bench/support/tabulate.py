@@ -1,46 +1,57 @@
 #!/usr/bin/env python3
-"""Markdown tables from forward_bench / backward_bench JSON output.
+"""Markdown tables of every implementation from the benchmark programs' JSON output.
 
-    forward_bench --benchmark_min_time=0.2 --benchmark_out=f1.json --benchmark_out_format=json
-    ... (repeat, e.g. f2.json, f3.json: the best run of each benchmark is kept)
-    python3 bench/support/tabulate.py f1.json f2.json f3.json b1.json b2.json
+tools/bench prints the ctnn-against-Eigen tables; this script tabulates a full run, with the
+plain loops, ctnn's scalar kernels and the regression networks too:
 
-For every benchmark the run with the lowest time per sample is kept (on a shared machine
-the best run is the least disturbed one), and the peak is the highest peak/fma/* figure.
-Ratios are times, ctnn over the baseline: below 1 means ctnn is faster.
+    for p in forward train batch backward; do
+        build/bench-native/bench/${p}_bench --benchmark_repetitions=5 --benchmark_min_time=0.1 \\
+            --benchmark_out=$p.json --benchmark_out_format=json
+    done
+    python3 bench/support/tabulate.py forward.json train.json batch.json backward.json
+
+For every benchmark the repetition with the lowest time per sample is kept (on a shared
+machine the fastest is the least disturbed one), and the peak is the highest peak/fma/*
+figure. Ratios are times, ctnn over the baseline: below 1 means ctnn is faster.
 """
 
 import json
 import sys
 from collections import defaultdict
 
-IMPLS = ["", "scalar_arch", "plain", "eigen"]
+SUBJECTS = [
+    ("forward", "Forward, one sample"),
+    ("forward_batch_256", "Forward, batch of 256"),
+    ("sgd_step", "SGD step, one sample"),
+    ("minibatch_32", "Minibatch SGD step, 32 samples"),
+    ("minibatch_256", "Minibatch SGD step, 256 samples"),
+    ("backward", "Gradients (ctnn::backward), batch of 32"),
+]
+IMPLS = [("", "ctnn"), ("fused", "ctnn fused"), ("scalar_arch", "ctnn scalar_arch"), ("plain", "plain"),
+         ("eigen", "Eigen")]
 
 
 def load(paths):
     best = {}
-    context = None
     for path in paths:
         with open(path) as f:
             data = json.load(f)
-        context = context or data.get("context", {})
         for b in data["benchmarks"]:
             if b.get("run_type", "iteration") != "iteration" or b.get("error_occurred"):
                 continue
             name = b["name"]
             if name.startswith("peak/"):
-                key = b["GFLOP/s"]
-                if name not in best or key > best[name]["GFLOP/s"]:
+                if name not in best or b["GFLOP/s"] > best[name]["GFLOP/s"]:
                     best[name] = b
             elif "time/sample" in b:
                 if name not in best or b["time/sample"] < best[name]["time/sample"]:
                     best[name] = b
-    return best, context
+    return best
 
 
-def fmt_ns(seconds):
+def fmt_time(seconds):
     ns = seconds * 1e9
-    if ns >= 10000:
+    if ns >= 1e4:
         return f"{ns / 1000:.1f} us"
     if ns >= 100:
         return f"{ns:.0f} ns"
@@ -61,41 +72,39 @@ def table(best, subject, peak):
         rows[topo][impl] = b
     if not order:
         return ""
-    head = ("| topology | ctnn | ctnn scalar_arch | plain | Eigen | ctnn / plain | ctnn / Eigen "
-            "| ctnn GFLOP/s | ctnn % of peak | Eigen GFLOP/s | Eigen % of peak |")
-    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    present = [(impl, title) for impl, title in IMPLS if any(impl in rows[t] for t in order)]
+    head = ["topology"] + [title for _, title in present]
+    head += [f"ctnn / {title}" for impl, title in present if impl in ("plain", "eigen")]
+    head += ["ctnn GFLOP/s", "ctnn % of peak"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for topo in order:
         r = rows[topo]
-        t = {impl: r[impl]["time/sample"] for impl in IMPLS if impl in r}
-        cells = [topo]
-        cells += [fmt_ns(t[impl]) if impl in t else "-" for impl in IMPLS]
-        for base in ("plain", "eigen"):
-            cells.append(f"{t[''] / t[base]:.2f}" if "" in t and base in t else "-")
-        for impl in ("", "eigen"):
-            if impl in r:
-                g = r[impl]["GFLOP/s"]
-                cells.append(f"{g:.1f}")
-                cells.append(f"{100 * g / peak:.0f}%" if peak else "-")
-            else:
-                cells += ["-", "-"]
+        t = {impl: r[impl]["time/sample"] for impl, _ in present if impl in r}
+        cells = [topo] + [fmt_time(t[impl]) if impl in t else "-" for impl, _ in present]
+        for impl, _ in present:
+            if impl in ("plain", "eigen"):
+                cells.append(f"{t[''] / t[impl]:.2f}" if "" in t and impl in t else "-")
+        if "" in r:
+            g = r[""]["GFLOP/s"]
+            cells += [f"{g:.1f}", f"{100 * g / peak:.0f}%" if peak else "-"]
+        else:
+            cells += ["-", "-"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main(paths):
-    best, context = load(paths)
+    best = load(paths)
     peaks = {n: b["GFLOP/s"] for n, b in best.items() if n.startswith("peak/")}
     peak = max(peaks.values()) if peaks else 0
     if peaks:
-        print("Peak FMA throughput: " + ", ".join(f"{n}: {g:.1f} GFLOP/s" for n, g in peaks.items()))
         label = next((b.get("label", "") for n, b in best.items() if n.startswith("peak/")), "")
-        print(f"(peak used for % of peak: {peak:.1f} GFLOP/s; {label})")
-        print()
-    for subject, what in (("forward", "Forward, time per sample"),
-                          ("backward", "Backward (batch of 32), time per sample")):
+        print("Peak FMA throughput: " + ", ".join(f"{n}: {g:.1f} GFLOP/s" for n, g in peaks.items()) +
+              f" ({label}); % of peak is of {peak:.1f} GFLOP/s.\n")
+    for subject, what in SUBJECTS:
         t = table(best, subject, peak)
         if t:
-            print(f"{what}:\n\n{t}\n")
+            print(f"{what}, time per sample:\n\n{t}\n")
 
 
 if __name__ == "__main__":

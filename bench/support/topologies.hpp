@@ -1,8 +1,12 @@
 #pragma once
 
-// The four networks every benchmark runs, spelled as a user would. Hidden layers are Tanh or
-// ReLU; every output layer is Linear, trained with the mean squared error, so that all the
-// implementations compute exactly the same function and gradient.
+// The networks the benchmarks run, spelled as a user would, and the implementations of each.
+//
+// The three workloads the tables report, each trained with the loss its output pairs with:
+//   2-16-16-1       Tanh, Tanh, Sigmoid output, ctnn::BinaryCrossEntropy
+//   64-128-128-10   ReLU, ReLU, Softmax output, ctnn::CategoricalCrossEntropy
+//   784-128-64-10   ReLU, ReLU, Softmax output, ctnn::CategoricalCrossEntropy
+// and four regression networks with a linear output and the MSE ("-linear" in their names).
 
 #include <ctnn/ctnn.hpp>
 
@@ -10,24 +14,41 @@
 #include "eigen_mlp.hpp"
 #include "plain_mlp.hpp"
 
+#include <string>
+#include <type_traits>
+
 namespace ctnn_bench {
 
-/// A tiny regression net (RTNeural's size class): 304 multiply-adds.
+/// A tiny binary classifier (RTNeural's size class): 304 multiply-adds.
 using Net_2_16_16_1 = ctnn::Network<float, ctnn::Input<2>, ctnn::Dense<16, ctnn::Tanh>, ctnn::Dense<16, ctnn::Tanh>,
-                                    ctnn::Dense<1, ctnn::Linear>>;
-/// A small classifier-shaped net: 2,368 multiply-adds.
-using Net_64_32_10 = ctnn::Network<float, ctnn::Input<64>, ctnn::Dense<32, ctnn::ReLU>, ctnn::Dense<10, ctnn::Linear>>;
-/// MNIST-sized: 109,184 multiply-adds, 109,386 parameters (437 KB), weights mostly from L2.
+                                    ctnn::Dense<1, ctnn::Sigmoid>>;
+/// A small classifier: 25,856 multiply-adds, 26,122 parameters (102 KB, in L2).
+using Net_64_128_128_10 = ctnn::Network<float, ctnn::Input<64>, ctnn::Dense<128, ctnn::ReLU>,
+                                        ctnn::Dense<128, ctnn::ReLU>, ctnn::Dense<10, ctnn::Softmax>>;
+/// MNIST-sized: 109,184 multiply-adds, 109,386 parameters (437 KB, mostly from L2).
 using Net_784_128_64_10 = ctnn::Network<float, ctnn::Input<784>, ctnn::Dense<128, ctnn::ReLU>,
-                                        ctnn::Dense<64, ctnn::ReLU>, ctnn::Dense<10, ctnn::Linear>>;
-/// Medium, Tanh-heavy: 5,376 multiply-adds, 128 tanh per sample.
-using Net_16_64_64_4 = ctnn::Network<float, ctnn::Input<16>, ctnn::Dense<64, ctnn::Tanh>, ctnn::Dense<64, ctnn::Tanh>,
-                                     ctnn::Dense<4, ctnn::Linear>>;
+                                        ctnn::Dense<64, ctnn::ReLU>, ctnn::Dense<10, ctnn::Softmax>>;
+
+/// Regression nets, linear output: 304 multiply-adds.
+using Linear_2_16_16_1 = ctnn::Network<float, ctnn::Input<2>, ctnn::Dense<16, ctnn::Tanh>, ctnn::Dense<16, ctnn::Tanh>,
+                                       ctnn::Dense<1, ctnn::Linear>>;
+/// 2,368 multiply-adds.
+using Linear_64_32_10 =
+    ctnn::Network<float, ctnn::Input<64>, ctnn::Dense<32, ctnn::ReLU>, ctnn::Dense<10, ctnn::Linear>>;
+/// 109,184 multiply-adds.
+using Linear_784_128_64_10 = ctnn::Network<float, ctnn::Input<784>, ctnn::Dense<128, ctnn::ReLU>,
+                                           ctnn::Dense<64, ctnn::ReLU>, ctnn::Dense<10, ctnn::Linear>>;
+/// Tanh-heavy: 5,376 multiply-adds, 128 tanh per sample.
+using Linear_16_64_64_4 = ctnn::Network<float, ctnn::Input<16>, ctnn::Dense<64, ctnn::Tanh>,
+                                        ctnn::Dense<64, ctnn::Tanh>, ctnn::Dense<4, ctnn::Linear>>;
 
 /// The same network with ctnn's scalar kernels (what a target without SIMD runs).
 template <class Net>
 using Scalar = with_arch_t<Net, ctnn::simd::scalar_arch>;
-/// The plain-loop baseline of the same topology.
+/// True when Scalar<Net> is another type than Net (not so in a CTNN_FORCE_SCALAR build).
+template <class Net>
+inline constexpr bool has_scalar_variant = !std::is_same_v<Scalar<Net>, Net>;
+/// The plain-loop baseline (and reference) of the same topology.
 template <class Net>
 using Plain = PlainMlp<topology_of_t<Net>>;
 #if CTNN_BENCH_EIGEN
@@ -35,5 +56,18 @@ using Plain = PlainMlp<topology_of_t<Net>>;
 template <class Net>
 using EigenBaseline = EigenMlp<topology_of_t<Net>>;
 #endif
+
+/// The implementation's part of a benchmark name: "" for ctnn with the compile flags'
+/// kernels, "/scalar_arch", "/plain" or "/eigen".
+template <class Net>
+std::string implementation_suffix() {
+    if constexpr (is_ctnn_network<Net>) {
+        return std::is_same_v<typename Net::arch_type, ctnn::simd::default_arch> ? "" : "/scalar_arch";
+    } else if constexpr (std::is_same_v<Net, Plain<Net>>) {
+        return "/plain";
+    } else {
+        return "/eigen";
+    }
+}
 
 }  // namespace ctnn_bench

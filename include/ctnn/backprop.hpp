@@ -12,6 +12,7 @@
 #include <boost/hana/for_each.hpp>
 #include <boost/hana/range.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <span>
 
@@ -25,9 +26,9 @@ void for_each_index(F&& f) {
                           [&](auto i) { f(std::integral_constant<std::size_t, decltype(i)::value>{}); });
 }
 
-/// Forward for one sample, keeping every layer's z and y in `ws`.
-template <class Net>
-void forward_pass(const Net& net, const typename Net::value_type* x, Workspace<Net>& ws) noexcept {
+/// Forward for one sample, keeping every layer's z and y in row 0 of `ws`.
+template <class Net, std::size_t S>
+void forward_pass(const Net& net, const typename Net::value_type* x, Workspace<Net, S>& ws) noexcept {
     using layers = typename Net::layers;
     const auto* storage = net.storage().data();
     for_each_index<layers::size>([&](auto i) {
@@ -37,39 +38,56 @@ void forward_pass(const Net& net, const typename Net::value_type* x, Workspace<N
             if constexpr (i == 0) {
                 return x;
             } else {
-                return ws.template layer<i - 1>().y.data();
+                return ws.template layer<i - 1>().y[0].data();
             }
         }();
-        L::affine(storage, in, c.z.data());
+        L::affine(storage, in, c.z[0].data());
         if constexpr (L::random_slope) {
-            L::activate(storage, c.z.data(), c.y.data(), c.slope.data());
+            L::activate(storage, c.z[0].data(), c.y[0].data(), c.slope.data());
         } else {
-            L::activate(storage, c.z.data(), c.y.data());
+            L::activate(storage, c.z[0].data(), c.y[0].data());
         }
     });
 }
 
-/// The loss of the sample whose forward pass is in `ws`.
-template <class Loss, class Net>
-typename Net::value_type sample_loss(const Workspace<Net>& ws, const typename Net::value_type* target) noexcept {
-    constexpr std::size_t last = Net::layer_count - 1;
-    const auto& out = ws.template layer<last>();
-    return Loss::value(out.z.data(), out.y.data(), target, Net::output_size);
+/// Forward for the first `samples` (at most S) inputs, keeping every layer's z and y rows in `ws`.
+template <class Net, std::size_t S>
+void forward_pass(const Net& net, const typename Net::input_type* x, std::size_t samples,
+                  Workspace<Net, S>& ws) noexcept {
+    using layers = typename Net::layers;
+    const auto* storage = net.storage().data();
+    for_each_index<layers::size>([&](auto i) {
+        using L = typename layers::template at<i>;
+        if constexpr (i == 0) {
+            L::forward(storage, x, ws.template layer<i>(), samples);
+        } else {
+            L::forward(storage, ws.template layer<i - 1>().y.data(), ws.template layer<i>(), samples);
+        }
+    });
 }
 
-/// Backpropagates one sample whose forward pass is in `ws`: adds `scale` times its
+/// The loss of the sample whose forward pass is in row `s` of `ws`.
+template <class Loss, class Net, std::size_t S>
+typename Net::value_type sample_loss(const Workspace<Net, S>& ws, const typename Net::value_type* target,
+                                     std::size_t s = 0) noexcept {
+    constexpr std::size_t last = Net::layer_count - 1;
+    const auto& out = ws.template layer<last>();
+    return Loss::value(out.z[s].data(), out.y[s].data(), target, Net::output_size);
+}
+
+/// Backpropagates one sample whose forward pass is in row 0 of `ws`: adds `scale` times its
 /// gradient to `g`, and writes `scale` times dL/dx to `input_gradient` when not null.
-template <class Loss, class Net>
+template <class Loss, class Net, std::size_t S>
 void backward_pass(const Net& net, const typename Net::value_type* x, const typename Net::value_type* target,
-                   Workspace<Net>& ws, Gradients<Net>& g, typename Net::value_type scale,
-                   typename Net::value_type* input_gradient) noexcept {
+                   Workspace<Net, S>& ws, Gradients<Net>& g, typename Net::value_type scale,
+                   typename Net::input_type* input_gradient) noexcept {
     using layers = typename Net::layers;
     constexpr std::size_t last = layers::size - 1;
     const auto* storage = net.storage().data();
     auto* gradients = g.storage().data();
     {
         auto& out = ws.template layer<last>();
-        Loss::gradient(out.z.data(), out.y.data(), target, out.delta.data(), Net::output_size, scale);
+        Loss::gradient(out.z[0].data(), out.y[0].data(), target, out.delta[0].data(), Net::output_size, scale);
     }
     for_each_index<layers::size>([&](auto step) {
         constexpr std::size_t i = last - step;
@@ -81,11 +99,52 @@ void backward_pass(const Net& net, const typename Net::value_type* x, const type
         } else {
             using Below = typename layers::template at<i - 1>;
             auto& below = ws.template layer<i - 1>();
-            L::accumulate_gradients(gradients, below.y.data(), c);
+            L::accumulate_gradients(gradients, below.y[0].data(), c);
             L::input_gradient(storage, c, below.delta.data());
             Below::activation_backward(storage, gradients, below);
         }
     });
+}
+
+/// Forward and backward over up to S samples at once through the batched kernels: adds `scale` times their
+/// gradient to `g` (each weight gradient read and written once), writes `scale` times dL/dx[s] to
+/// `input_gradients[s]` when not null, and returns the sum of their losses.
+template <class Loss, class Net, std::size_t S>
+typename Net::value_type backward_tile(const Net& net, const typename Net::input_type* x,
+                                       const typename Net::output_type* targets, std::size_t samples,
+                                       Workspace<Net, S>& ws, Gradients<Net>& g, typename Net::value_type scale,
+                                       typename Net::input_type* input_gradients) noexcept {
+    using T = typename Net::value_type;
+    using layers = typename Net::layers;
+    constexpr std::size_t last = layers::size - 1;
+    const auto* storage = net.storage().data();
+    auto* gradients = g.storage().data();
+    forward_pass(net, x, samples, ws);
+    T sum = 0;
+    {
+        auto& out = ws.template layer<last>();
+        for (std::size_t s = 0; s < samples; ++s) {
+            sum += Loss::value(out.z[s].data(), out.y[s].data(), targets[s].data(), Net::output_size);
+            Loss::gradient(out.z[s].data(), out.y[s].data(), targets[s].data(), out.delta[s].data(), Net::output_size,
+                           scale);
+        }
+    }
+    for_each_index<layers::size>([&](auto step) {
+        constexpr std::size_t i = last - step;
+        using L = typename layers::template at<i>;
+        auto& c = ws.template layer<i>();
+        if constexpr (i == 0) {
+            L::accumulate_gradients(gradients, x, c, samples);
+            if (input_gradients) L::input_gradient(storage, c, input_gradients, samples);
+        } else {
+            using Below = typename layers::template at<i - 1>;
+            auto& below = ws.template layer<i - 1>();
+            L::accumulate_gradients(gradients, below.y.data(), c, samples);
+            L::input_gradient(storage, c, below.delta.data(), samples);
+            Below::activation_backward(storage, gradients, below, samples);
+        }
+    });
+    return sum;
 }
 
 template <class Loss, class Net>
@@ -101,18 +160,28 @@ void check_batch(std::span<const typename Net::input_type> inputs,
 /// The mean loss over a batch, with the workspace's RReLU mode (see ctnn::Workspace).
 /// Requires: `Loss` pairs with the output unit (a compile-time check); a non-empty batch;
 /// as many targets as inputs.
-template <class Loss, class Net>
+template <class Loss, class Net, std::size_t S>
 [[nodiscard]] typename Net::value_type loss(const Net& net, std::span<const typename Net::input_type> inputs,
                                             std::span<const typename Net::output_type> targets,
-                                            Workspace<Net>& workspace) noexcept {
+                                            Workspace<Net, S>& workspace) noexcept {
     detail::check_batch<Loss, Net>(inputs, targets);
     if constexpr (!ctnn::Loss<Loss>) {
         return 0;  // check_batch has said why; nothing below would compile
     } else {
         typename Net::value_type sum = 0;
-        for (std::size_t s = 0; s < inputs.size(); ++s) {
-            detail::forward_pass(net, inputs[s].data(), workspace);
-            sum += detail::sample_loss<Loss>(workspace, targets[s].data());
+        if constexpr (S == 1) {
+            for (std::size_t s = 0; s < inputs.size(); ++s) {
+                detail::forward_pass(net, inputs[s].data(), workspace);
+                sum += detail::sample_loss<Loss>(workspace, targets[s].data());
+            }
+        } else {
+            for (std::size_t first = 0; first < inputs.size(); first += S) {
+                const std::size_t count = std::min(S, inputs.size() - first);
+                detail::forward_pass(net, inputs.data() + first, count, workspace);
+                for (std::size_t s = 0; s < count; ++s) {
+                    sum += detail::sample_loss<Loss>(workspace, targets[first + s].data(), s);
+                }
+            }
         }
         return sum / static_cast<typename Net::value_type>(inputs.size());
     }
@@ -132,10 +201,10 @@ template <class Loss, class Net>
 /// RReLU layers run in the workspace's mode (see ctnn::Workspace::draw_slopes).
 /// Requires: as for ctnn::loss; `input_gradients` empty or as long as `inputs`.
 /// Ensures: no heap allocation.
-template <class Loss, class Net>
+template <class Loss, class Net, std::size_t S>
 typename Net::value_type backward(const Net& net, std::span<const typename Net::input_type> inputs,
                                   std::span<const typename Net::output_type> targets, Gradients<Net>& gradients,
-                                  Workspace<Net>& workspace,
+                                  Workspace<Net, S>& workspace,
                                   std::span<typename Net::input_type> input_gradients = {}) noexcept {
     using T = typename Net::value_type;
     detail::check_batch<Loss, Net>(inputs, targets);
@@ -147,11 +216,20 @@ typename Net::value_type backward(const Net& net, std::span<const typename Net::
         gradients.clear();
         const T scale = T(1) / static_cast<T>(inputs.size());
         T sum = 0;
-        for (std::size_t s = 0; s < inputs.size(); ++s) {
-            detail::forward_pass(net, inputs[s].data(), workspace);
-            sum += detail::sample_loss<Loss>(workspace, targets[s].data());
-            T* dx = input_gradients.empty() ? nullptr : input_gradients[s].data();
-            detail::backward_pass<Loss>(net, inputs[s].data(), targets[s].data(), workspace, gradients, scale, dx);
+        if constexpr (S == 1) {
+            for (std::size_t s = 0; s < inputs.size(); ++s) {
+                detail::forward_pass(net, inputs[s].data(), workspace);
+                sum += detail::sample_loss<Loss>(workspace, targets[s].data());
+                auto* dx = input_gradients.empty() ? nullptr : &input_gradients[s];
+                detail::backward_pass<Loss>(net, inputs[s].data(), targets[s].data(), workspace, gradients, scale, dx);
+            }
+        } else {
+            for (std::size_t first = 0; first < inputs.size(); first += S) {
+                const std::size_t count = std::min(S, inputs.size() - first);
+                auto* dx = input_gradients.empty() ? nullptr : input_gradients.data() + first;
+                sum += detail::backward_tile<Loss>(net, inputs.data() + first, targets.data() + first, count, workspace,
+                                                   gradients, scale, dx);
+            }
         }
         return sum * scale;
     }

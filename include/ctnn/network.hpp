@@ -6,10 +6,12 @@
 #include "ctnn/activation/softmax.hpp"
 #include "ctnn/config.hpp"
 #include "ctnn/detail/layer_list.hpp"
+#include "ctnn/detail/static_for.hpp"
 #include "ctnn/simd/arch.hpp"
 
 #include <boost/hana/for_each.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <span>
@@ -84,6 +86,20 @@ public:
     using input_type = std::array<T, input_size>;
     using output_type = std::array<T, output_size>;
 
+    /// Samples the batch paths (forward over a span, ctnn::backward, ctnn::loss, Trainer
+    /// steps on minibatches) push through each layer together, so that every weight loaded
+    /// serves several samples: 32, or fewer where a training pass's buffers
+    /// (ctnn::Workspace: z, y and delta of every layer) would pass 192 KB; 1 for
+    /// `simd::scalar_arch`, whose targets (microcontrollers) run one sample at a time.
+    static constexpr std::size_t batch_tile = [] {
+        if constexpr (std::is_same_v<Arch, simd::scalar_arch> || !layout::valid) {
+            return std::size_t{1};
+        } else {
+            constexpr std::size_t bytes_per_sample = 3 * layers::padded_sum * sizeof(T);
+            return std::clamp<std::size_t>(192 * 1024 / bytes_per_sample, 1, 32);
+        }
+    }();
+
     /// Every weight and bias zero, PReLU slopes at their initial value.
     constexpr BasicNetwork() noexcept {
         boost::hana::for_each(layers::types,
@@ -106,11 +122,34 @@ public:
         return y;
     }
 
-    /// The outputs for a batch: `outputs[s] = forward(inputs[s])`.
+    /// The outputs for a batch: `outputs[s] = forward(inputs[s])`, up to rounding (the sums
+    /// are the same; the batched kernels may contract them differently). Runs batch_tile
+    /// samples at a time through each layer, with two buffers of batch_tile x the widest
+    /// layer on the stack.
     /// Requires: both spans have the same length.
     void forward(std::span<const input_type> inputs, std::span<output_type> outputs) const noexcept {
         CTNN_ASSERT(inputs.size() == outputs.size(), "Network::forward: inputs and outputs differ in length");
-        for (std::size_t s = 0; s < inputs.size(); ++s) outputs[s] = forward(inputs[s]);
+        if constexpr (batch_tile == 1) {
+            for (std::size_t s = 0; s < inputs.size(); ++s) outputs[s] = forward(inputs[s]);
+        } else {
+            using row = std::array<T, layers::max_padded_size>;
+            alignas(alignment) std::array<row, batch_tile> buffers[2];
+            for (std::size_t first = 0; first < inputs.size(); first += batch_tile) {
+                const std::size_t count = std::min(batch_tile, inputs.size() - first);
+                detail::static_for<layer_count>([&](auto i) {
+                    using L = typename layers::template at<i>;
+                    if constexpr (i == 0) {
+                        L::forward(storage_.data(), inputs.data() + first, buffers[0].data(), count);
+                    } else {
+                        L::forward(storage_.data(), buffers[(i - 1) % 2].data(), buffers[i % 2].data(), count);
+                    }
+                });
+                const row* out = buffers[(layer_count - 1) % 2].data();
+                for (std::size_t s = 0; s < count; ++s) {
+                    for (std::size_t k = 0; k < output_size; ++k) outputs[first + s][k] = out[s][k];
+                }
+            }
+        }
     }
 
     /// Copies every parameter out in the canonical order: for each layer its weight as

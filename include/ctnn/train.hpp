@@ -6,6 +6,7 @@
 #include "ctnn/train/adam.hpp"
 #include "ctnn/train/clip.hpp"
 #include "ctnn/train/flush_to_zero.hpp"
+#include "ctnn/train/fused_sgd_step.hpp"
 #include "ctnn/train/momentum.hpp"
 #include "ctnn/train/schedule.hpp"
 #include "ctnn/train/sgd.hpp"

@@ -17,22 +17,28 @@
 namespace ctnn {
 
 namespace detail {
-template <class List>
+template <class List, std::size_t Samples>
 struct caches_of;
-template <template <class...> class List, class... Layers>
-struct caches_of<List<Layers...>> {
-    using type = boost::hana::tuple<typename Layers::cache...>;
+template <template <class...> class List, class... Layers, std::size_t Samples>
+struct caches_of<List<Layers...>, Samples> {
+    using type = boost::hana::tuple<typename Layers::template cache<Samples>...>;
 };
 }  // namespace detail
 
-/// Buffers for forward and backward passes of a `Net`, one sample at a time. A fresh
-/// workspace is in inference mode: RReLU layers use their mean slope. draw_slopes()
-/// switches to training mode for one step, with a new random slope per RReLU unit.
-template <class Net>
+/// Buffers for forward and backward passes of a `Net` over up to `Samples` samples at a
+/// time (per layer: z, y and delta rows of its padded width; `Net::batch_tile` by default,
+/// so a minibatch runs through the batched kernels). A fresh workspace is in inference
+/// mode: RReLU layers use their mean slope. draw_slopes() switches to training mode for
+/// one step, with a new random slope per RReLU unit, shared by the step's samples.
+template <class Net, std::size_t Samples = Net::batch_tile>
 class Workspace {
+    static_assert(Samples >= 1, "ctnn::Workspace<Net, Samples>: Samples must be at least 1");
+
 public:
     using value_type = typename Net::value_type;
     using layers = typename Net::layers;
+    /// Samples a batched pass through this workspace handles at once.
+    static constexpr std::size_t samples = Samples;
 
     Workspace() noexcept { use_mean_slopes(); }
 
@@ -81,7 +87,7 @@ private:
         return static_cast<value_type>(R::num) / static_cast<value_type>(R::den);
     }
 
-    typename detail::caches_of<layers>::type caches_;
+    typename detail::caches_of<layers, Samples>::type caches_;
 };
 
 }  // namespace ctnn

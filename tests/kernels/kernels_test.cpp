@@ -7,8 +7,8 @@
 // and xsimd::batch does not exist: every direct use of xsimd is under `#if CTNN_SIMD`.
 
 // GCC 12.0 to 12.2's AVX-512 intrinsics (_mm512_undefined_*, a deliberately self-initialised variable) set off
-// -W(maybe-)uninitialized when xsimd's exp, expm1, log1p and tanh are inlined: a false positive of those releases. The
-// pragma must precede the includes, because the warning is reported at the intrinsic's line in <avx512fintrin.h>.
+// -W(maybe-)uninitialized when xsimd's functions are inlined: a false positive of those releases. The pragma must
+// precede the includes, because the warning is reported at the intrinsic's line in <avx512fintrin.h>.
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12 && __GNUC_MINOR__ < 3 && defined(__AVX512F__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -260,6 +260,24 @@ struct outer_product_case {
         }
         check_no_mismatches("add_outer_product: dw += x dz^T", m, l);
     }
+
+    /// dw = keep before - rate x dz^T (the SGD step), padding lanes still zero.
+    CTNN_TEST_OUT_OF_LINE void check_sgd_step(double rate, double keep) const {
+        mismatches m(tolerance<T>);
+        for (std::size_t i = 0; i < l.in; ++i) {
+            for (std::size_t o = 0; o < l.padded; ++o) {
+                const std::size_t k = i * l.padded + o;
+                const double kept = keep * double(before[k]);
+                const double step = rate * double(input()[i]) * double(dz[o]);
+                if (o < l.out) {
+                    m.near(k, dw[k], kept - step, std::abs(kept) + std::abs(step));
+                } else {
+                    m.exact(k, dw[k], 0);
+                }
+            }
+        }
+        check_no_mismatches("subtract_outer_product: w = keep w - rate x dz^T", m, l);
+    }
 };
 
 /// dx = W dz, with W In x padded and dz padded (zero padding); dx unaligned, between two sentinels.
@@ -375,6 +393,25 @@ void check_add_outer_product(ctnn::Random& random) {
 }
 
 template <class T, class Arch, std::size_t In, std::size_t Out>
+void check_subtract_outer_product(ctnn::Random& random) {
+    constexpr layout l = layout_of<T, Arch, In, Out>();
+    // keep = 1 is the step without weight decay, which takes a loop of its own.
+    for (const T keep : {T(1), T(0.75)}) {
+        outer_product_case<T> c(random, l);
+        simd::subtract_outer_product<Arch, In, l.padded>(c.dw.data(), c.input(), c.dz.data(), T(0.125), keep);
+        c.check_sgd_step(0.125, keep);
+    }
+    add_case<T> bias(random, layout_of<T, Arch, 1, Out>());
+    simd::subtract_scaled<Arch, l.padded>(bias.y.data(), bias.x.data(), T(0.5), T(0.75));
+    mismatches m(tolerance<T>);
+    for (std::size_t o = 0; o < l.padded; ++o) {
+        const double kept = 0.75 * double(bias.before[o]), step = 0.5 * double(bias.x[o]);
+        m.near(o, bias.y[o], kept - step, std::abs(kept) + std::abs(step));
+    }
+    check_no_mismatches("subtract_scaled: y = keep y - rate x", m, l);
+}
+
+template <class T, class Arch, std::size_t In, std::size_t Out>
 void check_transposed_product(ctnn::Random& random) {
     constexpr layout l = layout_of<T, Arch, In, Out>();
     transposed_product_case<T> c(random, l);
@@ -430,6 +467,14 @@ TEMPLATE_TEST_CASE("add_outer_product adds x dz^T and leaves the padding lanes o
     ctnn::Random random(2);
     for_each_arch_and_shape([&]<class Arch, std::size_t In, std::size_t Out>() {
         check_add_outer_product<TestType, Arch, In, Out>(random);
+    });
+}
+
+TEMPLATE_TEST_CASE("subtract_outer_product and subtract_scaled take an SGD step and keep the padding lanes zero",
+                   "[kernels][sgd]", float, double) {
+    ctnn::Random random(6);
+    for_each_arch_and_shape([&]<class Arch, std::size_t In, std::size_t Out>() {
+        check_subtract_outer_product<TestType, Arch, In, Out>(random);
     });
 }
 

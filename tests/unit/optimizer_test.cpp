@@ -2,8 +2,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
+#include <limits>
 
 using namespace ctnn;
 
@@ -167,4 +170,125 @@ TEST_CASE("The same seed gives bit-identical training", "[optimizer]") {
         return net;
     };
     CHECK(train() == train());
+}
+
+// The update loops run a register at a time; the scalar path (simd::scalar_arch) runs the same
+// rules a lane at a time. Layer widths 1, 3, 10 and 33 are not multiples of any register width,
+// so a register walk that drops, repeats or shifts a lane, or writes a padding lane, shows here:
+// both paths are checked against the rules replayed parameter by parameter in double, and
+// against each other.
+namespace {
+template <class Arch, class T>
+using OddWidths = BasicNetwork<Arch, T, Input<3>, Dense<33, PReLU<>>, Dense<10, Tanh>, Dense<1, Sigmoid>>;
+
+/// The documented rules on canonical parameters, in double: `a` is the velocity or Adam's m, `b` Adam's v.
+template <std::size_t N>
+struct Replay {
+    std::array<double, N> w{}, a{}, b{};
+
+    void step(const SGD<>& o, std::size_t t, const auto& g) {
+        for (std::size_t k = 0; k < N; ++k) w[k] -= o.learning_rate(t) * (g[k] + o.weight_decay * w[k]);
+    }
+    void step(const Momentum<>& o, std::size_t t, const auto& g) {
+        for (std::size_t k = 0; k < N; ++k) {
+            const double d = g[k] + o.weight_decay * w[k];
+            a[k] = o.momentum * a[k] + d;
+            w[k] -= o.learning_rate(t) * (o.nesterov ? d + o.momentum * a[k] : a[k]);
+        }
+    }
+    void step(const Adam<>& o, std::size_t t, const auto& g) {
+        const double c1 = 1 - std::pow(o.beta1, static_cast<double>(t));
+        const double c2 = 1 - std::pow(o.beta2, static_cast<double>(t));
+        for (std::size_t k = 0; k < N; ++k) {
+            const double d = g[k] + o.weight_decay * w[k];
+            a[k] = o.beta1 * a[k] + (1 - o.beta1) * d;
+            b[k] = o.beta2 * b[k] + (1 - o.beta2) * d * d;
+            w[k] -= o.learning_rate(t) * (a[k] / c1) / (std::sqrt(b[k] / c2) + o.epsilon);
+        }
+    }
+};
+
+template <class Net>
+void set_gradients(Gradients<Net>& gradients, const auto& values) {
+    for (std::size_t k = 0; k < values.size(); ++k) gradients.storage()[Net::storage_index(k)] = values[k];
+}
+
+/// How many parameters of `net` differ from `expected` by more than `tolerance` (relative, or absolute near 0).
+std::size_t mismatches(const auto& net, const auto& expected, double tolerance) {
+    std::size_t count = 0;
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+        const double a = net.parameter(k), b = expected[k];
+        if (!(std::abs(a - b) <= tolerance * (1 + std::abs(b)))) ++count;
+    }
+    return count;
+}
+
+template <class T, class Optimizer>
+void require_same_on_both_paths(const Optimizer& optimizer, double tolerance) {
+    using Wide = OddWidths<simd::default_arch, T>;
+    using Narrow = OddWidths<simd::scalar_arch, T>;
+    constexpr std::size_t n = Wide::parameter_count;
+    static_assert(Narrow::parameter_count == n);
+    Random random(7);
+    std::array<T, n> values{};
+    for (auto& p : values) p = random.uniform<T>(-1, 1);
+    Replay<n> replay;
+    std::copy(values.begin(), values.end(), replay.w.begin());
+    Wide wide;
+    Narrow narrow;
+    wide.write_parameters(values);
+    narrow.write_parameters(values);
+    Gradients<Wide> wide_gradients;
+    Gradients<Narrow> narrow_gradients;
+    typename Optimizer::template State<Wide> wide_state{};
+    typename Optimizer::template State<Narrow> narrow_state{};
+    std::array<bool, Wide::storage_size> used{};
+    Wide::for_each_parameter([&](std::size_t, std::size_t s) { used[s] = true; });
+    for (std::size_t t = 1; t <= 6; ++t) {
+        for (auto& g : values) g = random.uniform<T>(-1, 1);
+        set_gradients(wide_gradients, values);
+        set_gradients(narrow_gradients, values);
+        optimizer.update(wide, wide_gradients, wide_state, t);
+        optimizer.update(narrow, narrow_gradients, narrow_state, t);
+        replay.step(optimizer, t, values);
+        // Rounding in T against double: a few units in the last place of T per step.
+        const double replay_tolerance = 64 * std::numeric_limits<T>::epsilon();
+        CHECK(mismatches(wide, replay.w, replay_tolerance) == 0);
+        CHECK(mismatches(narrow, replay.w, replay_tolerance) == 0);
+        std::array<double, n> narrow_parameters{};
+        for (std::size_t k = 0; k < n; ++k) narrow_parameters[k] = narrow.parameter(k);
+        CHECK(mismatches(wide, narrow_parameters, tolerance) == 0);
+        std::size_t nonzero_padding = 0;
+        for (std::size_t s = 0; s < Wide::storage_size; ++s) {
+            if (!used[s] && wide.storage()[s] != 0) ++nonzero_padding;
+        }
+        CHECK(nonzero_padding == 0);
+    }
+}
+
+template <class T>
+void require_every_optimizer_same_on_both_paths(double tolerance) {
+    SECTION("SGD") {
+        require_same_on_both_paths<T>(SGD<>{.learning_rate = {0.1}, .weight_decay = 0.01}, tolerance);
+    }
+    SECTION("Momentum") {
+        require_same_on_both_paths<T>(Momentum<>{.learning_rate = {0.05}, .momentum = 0.9, .weight_decay = 0.01},
+                                      tolerance);
+    }
+    SECTION("Nesterov momentum") {
+        require_same_on_both_paths<T>(
+            Momentum<>{.learning_rate = {0.05}, .momentum = 0.8, .nesterov = true, .weight_decay = 0.01}, tolerance);
+    }
+    SECTION("Adam") {
+        require_same_on_both_paths<T>(Adam<>{.learning_rate = {0.02}, .weight_decay = 0.001}, tolerance);
+    }
+}
+}  // namespace
+
+TEST_CASE("Every optimiser updates registers as the scalar path updates lanes (float)", "[optimizer][arch]") {
+    require_every_optimizer_same_on_both_paths<float>(1e-6);
+}
+
+TEST_CASE("Every optimiser updates registers as the scalar path updates lanes (double)", "[optimizer][arch]") {
+    require_every_optimizer_same_on_both_paths<double>(1e-14);
 }

@@ -15,6 +15,7 @@
 #include "ctnn/activation/softmax.hpp"
 #include "ctnn/activation/traits.hpp"
 #include "ctnn/simd/arch.hpp"
+#include "ctnn/simd/batch_kernels.hpp"
 #include "ctnn/simd/kernels.hpp"
 #include "ctnn/simd/ops.hpp"
 
@@ -42,12 +43,16 @@ struct dense_layer {
     static constexpr std::size_t end_offset = Offset + storage_size;
     static constexpr std::size_t parameter_count = In * Out + Out + (learned_slope ? Out : 0);
 
-    /// The buffers one sample's training pass keeps for this layer.
+    /// One sample's values of this layer: a row of whole registers.
+    using row = std::array<T, padded_size>;
+
+    /// The buffers a training pass over up to `Samples` samples keeps for this layer, a row per sample.
+    template <std::size_t Samples>
     struct cache {
-        alignas(simd::alignment<T, Arch>) std::array<T, padded_size> z{};      // pre-activation
-        alignas(simd::alignment<T, Arch>) std::array<T, padded_size> y{};      // activation
-        alignas(simd::alignment<T, Arch>) std::array<T, padded_size> delta{};  // dL/dz, then scratch
-        // RReLU: this step's slope per unit.
+        alignas(simd::alignment<T, Arch>) std::array<row, Samples> z{};      // pre-activation
+        alignas(simd::alignment<T, Arch>) std::array<row, Samples> y{};      // activation
+        alignas(simd::alignment<T, Arch>) std::array<row, Samples> delta{};  // dL/dz, then scratch
+        // RReLU: this step's slope per unit, shared by the step's samples.
         alignas(simd::alignment<T, Arch>) std::array<T, random_slope ? padded_size : 0> slope{};
     };
 
@@ -121,36 +126,92 @@ struct dense_layer {
         activate(storage, y, y);
     }
 
-    /// Turns c.delta from dL/dy into dL/dz, and adds the slope gradient of a PReLU layer.
-    static void activation_backward(const T* storage, T* gradients, cache& c) noexcept {
-        static_assert(!std::is_same_v<Act, Softmax>, "Softmax is only differentiated with its loss");
-        for (std::size_t o = 0; o < padded_size; o += simd::width<T, Arch>) {
-            const vector z = simd::load<vector>(c.z.data() + o);
-            const vector dy = simd::load<vector>(c.delta.data() + o);
-            vector dz;
-            if constexpr (learned_slope) {
-                T* slope_gradient = gradients + slope_offset + o;
-                simd::store(slope_gradient,
-                            simd::fma(dy, Act::slope_derivative(z), simd::load<vector>(slope_gradient)));
-                dz = dy * Act::derivative(z, simd::load<vector>(storage + slope_offset + o));
-            } else if constexpr (random_slope) {
-                dz = dy * Act::derivative(z, simd::load<vector>(c.slope.data() + o));
-            } else {
-                dz = dy * Act::derivative(z, simd::load<vector>(c.y.data() + o));
-            }
-            simd::store(c.delta.data() + o, dz);
+    /// Inference forward for `samples` samples, x[s] to y[s] (rows of at least In and padded_size values).
+    template <std::size_t XLength, std::size_t YLength>
+    static void forward(const T* storage, const std::array<T, XLength>* x, std::array<T, YLength>* y,
+                        std::size_t samples) noexcept {
+        simd::batch_affine<Arch, In, padded_size>(storage + weight_offset, storage + bias_offset, x, y, samples);
+        for (std::size_t s = 0; s < samples; ++s) activate(storage, y[s].data(), y[s].data());
+    }
+
+    /// The training pass's forward for `samples` samples: c.z and c.y from the input rows x, with this step's
+    /// RReLU slopes.
+    template <std::size_t XLength, class Cache>
+    static void forward(const T* storage, const std::array<T, XLength>* x, Cache& c, std::size_t samples) noexcept {
+        simd::batch_affine<Arch, In, padded_size>(storage + weight_offset, storage + bias_offset, x, c.z.data(),
+                                                  samples);
+        for (std::size_t s = 0; s < samples; ++s) {
+            activate(storage, c.z[s].data(), c.y[s].data(), random_slope ? c.slope.data() : nullptr);
         }
     }
 
-    /// Adds this sample's dW = x delta^T and db = delta to `gradients`.
-    static void accumulate_gradients(T* gradients, const T* x, const cache& c) noexcept {
-        simd::add_outer_product<Arch, In, padded_size>(gradients + weight_offset, x, c.delta.data());
-        simd::add<Arch, padded_size>(gradients + bias_offset, c.delta.data());
+    /// Turns c.delta from dL/dy into dL/dz for the first `samples` rows, and adds the slope gradient of a
+    /// PReLU layer.
+    template <class Cache>
+    static void activation_backward(const T* storage, T* gradients, Cache& c, std::size_t samples = 1) noexcept {
+        activation_backward(storage, c, samples, [&](std::size_t o, const vector& slope_gradient) {
+            T* g = gradients + slope_offset + o;
+            simd::store(g, simd::load<vector>(g) + slope_gradient);
+        });
     }
 
-    /// dx = W^T delta, the gradient with respect to this layer's input (In values).
-    static void input_gradient(const T* storage, const cache& c, T* dx) noexcept {
-        simd::transposed_product<Arch, In, padded_size>(storage + weight_offset, c.delta.data(), dx);
+    /// Turns c.delta from dL/dy into dL/dz for the first `samples` rows; a PReLU layer hands its slope
+    /// gradient, register by register and summed over the samples, to `on_slope_gradient(o, g)` (o: the
+    /// register's first lane) after it has read the slope.
+    template <class Cache, class OnSlopeGradient>
+    static void activation_backward(const T* storage, Cache& c, std::size_t samples,
+                                    OnSlopeGradient&& on_slope_gradient) noexcept {
+        static_assert(!std::is_same_v<Act, Softmax>, "Softmax is only differentiated with its loss");
+        for (std::size_t o = 0; o < padded_size; o += simd::width<T, Arch>) {
+            [[maybe_unused]] vector slope_gradient(T(0));
+            for (std::size_t s = 0; s < samples; ++s) {
+                const vector z = simd::load<vector>(c.z[s].data() + o);
+                const vector dy = simd::load<vector>(c.delta[s].data() + o);
+                vector dz;
+                if constexpr (learned_slope) {
+                    dz = dy * Act::derivative(z, simd::load<vector>(storage + slope_offset + o));
+                    slope_gradient = simd::fma(dy, Act::slope_derivative(z), slope_gradient);
+                } else if constexpr (random_slope) {
+                    dz = dy * Act::derivative(z, simd::load<vector>(c.slope.data() + o));
+                } else {
+                    dz = dy * Act::derivative(z, simd::load<vector>(c.y[s].data() + o));
+                }
+                simd::store(c.delta[s].data() + o, dz);
+            }
+            if constexpr (learned_slope) on_slope_gradient(o, slope_gradient);
+        }
+    }
+
+    /// Adds one sample's dW = x delta^T and db = delta (row 0 of c.delta) to `gradients`.
+    template <class Cache>
+    static void accumulate_gradients(T* gradients, const T* x, const Cache& c) noexcept {
+        simd::add_outer_product<Arch, In, padded_size>(gradients + weight_offset, x, c.delta[0].data());
+        simd::add<Arch, padded_size>(gradients + bias_offset, c.delta[0].data());
+    }
+
+    /// Adds dW = sum_s x[s] delta[s]^T and db = sum_s delta[s] over `samples` samples to `gradients`, reading
+    /// and writing them once.
+    template <std::size_t XLength, class Cache>
+    static void accumulate_gradients(T* gradients, const std::array<T, XLength>* x, const Cache& c,
+                                     std::size_t samples) noexcept {
+        simd::batch_add_outer_products<Arch, In, padded_size>(gradients + weight_offset, x, c.delta.data(), samples);
+        simd::batch_add_rows<Arch, padded_size>(gradients + bias_offset, c.delta.data(), samples);
+    }
+
+    /// One sample's SGD step on the weights and bias, without materialising the gradient:
+    /// W = keep W - rate x delta^T, b = keep b - rate delta (keep = 1 - rate * weight decay; delta: row 0).
+    template <class Cache>
+    static void subtract_gradient(T* storage, const T* x, const Cache& c, T rate, T keep) noexcept {
+        simd::subtract_outer_product<Arch, In, padded_size>(storage + weight_offset, x, c.delta[0].data(), rate, keep);
+        simd::subtract_scaled<Arch, padded_size>(storage + bias_offset, c.delta[0].data(), rate, keep);
+    }
+
+    /// dx[s] = W^T delta[s] for the first `samples` rows: the gradient with respect to this layer's input
+    /// (In values of each row of dx).
+    template <class Cache, std::size_t DxLength>
+    static void input_gradient(const T* storage, const Cache& c, std::array<T, DxLength>* dx,
+                               std::size_t samples = 1) noexcept {
+        simd::batch_transposed_products<Arch, In, padded_size>(storage + weight_offset, c.delta.data(), dx, samples);
     }
 
 private:

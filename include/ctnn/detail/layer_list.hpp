@@ -51,6 +51,7 @@ struct layer_list {
     static constexpr std::size_t storage_size = (Layers::storage_size + ...);
     static constexpr std::size_t parameter_count = (Layers::parameter_count + ...);
     static constexpr std::size_t max_padded_size = std::max({Layers::padded_size...});
+    static constexpr std::size_t padded_sum = (Layers::padded_size + ...);
 
     template <std::size_t I>
     using at = typename decltype(+boost::hana::at_c<I>(types))::type;

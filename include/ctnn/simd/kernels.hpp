@@ -12,6 +12,17 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
+
+// xsimd's AVX-512 hadd and haddp start from _mm512_undefined_*(), a deliberately self-initialised variable that GCC
+// 12.0 to 12.2 report as used uninitialized wherever the kernels below inline them (a false positive of those
+// releases, fixed in 12.3). The pragmas cover the kernels' lines only.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12 && __GNUC_MINOR__ < 3 && defined(__AVX512F__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define CTNN_KERNELS_PRAGMAS 1
+#endif
 
 namespace ctnn::simd {
 
@@ -20,15 +31,20 @@ namespace detail {
 // About eight independent FMA chains hide the FMA latency on current cores; more spill.
 inline constexpr std::size_t fma_chains = 8;
 
-/// Forward for one block of `Blocks` output registers starting at lane `first`, with
-/// `Partials` independent sums over the inputs (a small layer has few output registers,
-/// so it splits the input sum instead to keep enough chains in flight).
+// A panel of weight rows that fits in half of a 32 KB L1 cache, so that a layer with more output registers than FMA
+// chains reads each panel from L2 once and its other blocks of outputs from L1.
+inline constexpr std::size_t panel_bytes = 16 * 1024;
+
+/// Forward for one block of `Blocks` output registers starting at lane `first`, over the
+/// `In` inputs from x (rows from w), with `Partials` independent sums over the inputs (a
+/// small layer has few output registers, so it splits the input sum instead to keep
+/// enough chains in flight). Starts from b, or adds to z when `b` is null.
 template <class V, std::size_t In, std::size_t Padded, std::size_t Blocks, std::size_t Partials, class T>
 inline void affine_block(const T* w, const T* b, const T* x, T* z, std::size_t first) noexcept {
     constexpr std::size_t lanes = sizeof(V) / sizeof(T);
     V acc[Partials][Blocks];
     ctnn::detail::static_for<Blocks>([&](auto k) {
-        acc[0][k] = simd::load<V>(b + first + k * lanes);
+        acc[0][k] = simd::load<V>((b ? b : z) + first + k * lanes);
         ctnn::detail::static_for<Partials - 1>([&](auto p) { acc[p + 1][k] = V(T(0)); });
     });
     constexpr std::size_t whole = In / Partials * Partials;
@@ -52,6 +68,40 @@ inline void affine_block(const T* w, const T* b, const T* x, T* z, std::size_t f
     });
 }
 
+/// The sums of `Count` registers, lane k of the result holding the sum of the lanes of acc[k] (Count = the
+/// register's width): one transpose-and-add network instead of `Count` horizontal sums.
+template <class V, std::size_t Count>
+inline V sums_of(const V (&acc)[Count]) noexcept {
+    if constexpr (is_scalar<V>) {
+        static_assert(Count == 1);
+        return acc[0];
+    } else {
+#if CTNN_SIMD
+        return xsimd::haddp(acc);
+#endif
+    }
+}
+
+/// dx[i + k] = sum_o w[i + k][o] dz[o] for k < Inputs; a register's width of them reduced together.
+template <class V, std::size_t Padded, std::size_t Inputs, class T>
+inline void transposed_rows(const T* w, const T* dz, T* dx, std::size_t i) noexcept {
+    constexpr std::size_t lanes = sizeof(V) / sizeof(T);
+    V acc[Inputs];
+    ctnn::detail::static_for<Inputs>([&](auto k) { acc[k] = V(T(0)); });
+    for (std::size_t o = 0; o < Padded; o += lanes) {
+        const V d = simd::load<V>(dz + o);
+        ctnn::detail::static_for<Inputs>(
+            [&](auto k) { acc[k] = simd::fma(simd::load<V>(w + (i + k) * Padded + o), d, acc[k]); });
+    }
+    if constexpr (Inputs == lanes) {
+        alignas(V) T sums[lanes];
+        simd::store(sums, sums_of(acc));
+        ctnn::detail::static_for<Inputs>([&](auto k) { dx[i + k] = sums[k]; });
+    } else {
+        ctnn::detail::static_for<Inputs>([&](auto k) { dx[i + k] = simd::reduce_add(acc[k]); });
+    }
+}
+
 }  // namespace detail
 
 /// z = b + W^T x: `z[o] = b[o] + sum_i x[i] * w[i * Padded + o]` for every o < Padded.
@@ -63,14 +113,34 @@ inline void affine(const T* w, const T* b, const T* x, T* z) noexcept {
     constexpr std::size_t lanes = width<T, Arch>;
     constexpr std::size_t registers = Padded / lanes;
     constexpr std::size_t blocks = std::min(registers, detail::fma_chains);
-    constexpr std::size_t partials = std::clamp<std::size_t>(detail::fma_chains / blocks, 1, 4);
     constexpr std::size_t whole_blocks = registers / blocks;
-    for (std::size_t r = 0; r < whole_blocks; ++r) {
-        detail::affine_block<V, In, Padded, blocks, partials>(w, b, x, z, r * blocks * lanes);
-    }
     constexpr std::size_t rest = registers % blocks;
-    if constexpr (rest != 0) {
-        detail::affine_block<V, In, Padded, rest, 1>(w, b, x, z, whole_blocks * blocks * lanes);
+    // Chains = blocks x partials, rounded to the nearest: 5 registers get 2 partials (10 chains), not 1 (5 chains),
+    // and the last block of 9 registers (one) gets 4.
+    constexpr auto partials_for = [](std::size_t registers_in_block) {
+        return std::clamp<std::size_t>((detail::fma_chains + registers_in_block / 2) / registers_in_block, 1, 4);
+    };
+    constexpr std::size_t partials = partials_for(blocks);
+    // One pass over the rows per block of outputs; with several blocks, panel by panel of rows, so that W streams
+    // from L2 once (the first block brings a panel into L1, the others find it there).
+    constexpr std::size_t panel =
+        registers <= blocks ? In : std::max<std::size_t>(1, detail::panel_bytes / (Padded * sizeof(T)));
+    auto blocks_over = [&]<std::size_t Rows>(std::size_t i, const T* bias) {
+        for (std::size_t r = 0; r < whole_blocks; ++r) {
+            detail::affine_block<V, Rows, Padded, blocks, partials>(w + i * Padded, bias, x + i, z, r * blocks * lanes);
+        }
+        if constexpr (rest != 0) {
+            detail::affine_block<V, Rows, Padded, rest, partials_for(rest)>(w + i * Padded, bias, x + i, z,
+                                                                            whole_blocks * blocks * lanes);
+        }
+    };
+    if constexpr (panel >= In) {
+        blocks_over.template operator()<In>(0, b);
+    } else {
+        constexpr std::size_t whole_panels = In / panel;
+        for (std::size_t p = 0; p < whole_panels; ++p)
+            blocks_over.template operator()<panel>(p * panel, p == 0 ? b : nullptr);
+        if constexpr (In % panel != 0) blocks_over.template operator()<In % panel>(whole_panels * panel, nullptr);
     }
 }
 
@@ -91,6 +161,46 @@ inline void add_outer_product(T* dw, const T* x, const T* dz) noexcept {
     }
 }
 
+/// w = keep w - rate x dz^T: `w[i * Padded + o] = keep * w[i * Padded + o] - rate * x[i] * dz[o]`, the SGD
+/// step with L2 decay (keep = 1 - rate * decay) applied to a rank-1 gradient without materialising it. Padding
+/// lanes of `dz` and `w` are zero, so those of `w` stay zero.
+template <class Arch, std::size_t In, std::size_t Padded, class T>
+inline void subtract_outer_product(T* w, const T* x, const T* dz, T rate, T keep) noexcept {
+    static_assert(Padded % width<T, Arch> == 0,
+                  "ctnn::simd::subtract_outer_product: Padded must be a whole number of registers");
+    using V = vector_t<T, Arch>;
+    constexpr std::size_t lanes = width<T, Arch>;
+    const V k(keep);
+    auto rows = [&](auto decays) {
+        for (std::size_t i = 0; i < In; ++i) {
+            const V step(-rate * x[i]);
+            T* row = w + i * Padded;
+            for (std::size_t o = 0; o < Padded; o += lanes) {
+                V old = simd::load<V>(row + o);
+                if constexpr (decltype(decays)::value) old = old * k;
+                simd::store(row + o, simd::fma(step, simd::load<V>(dz + o), old));
+            }
+        }
+    };
+    // Without decay (the common case) the multiply is left out of the loop altogether.
+    if (keep == T(1)) {
+        rows(std::false_type{});
+    } else {
+        rows(std::true_type{});
+    }
+}
+
+/// y = keep y - rate x over `Size` aligned elements (the SGD step of a bias).
+template <class Arch, std::size_t Size, class T>
+inline void subtract_scaled(T* y, const T* x, T rate, T keep) noexcept {
+    static_assert(Size % width<T, Arch> == 0, "ctnn::simd::subtract_scaled: Size must be a whole number of registers");
+    using V = vector_t<T, Arch>;
+    const V step(-rate), k(keep);
+    for (std::size_t o = 0; o < Size; o += width<T, Arch>) {
+        simd::store(y + o, simd::fma(step, simd::load<V>(x + o), simd::load<V>(y + o) * k));
+    }
+}
+
 /// dx = W dz: `dx[i] = sum_o w[i * Padded + o] * dz[o]` for i < In.
 template <class Arch, std::size_t In, std::size_t Padded, class T>
 inline void transposed_product(const T* w, const T* dz, T* dx) noexcept {
@@ -98,14 +208,13 @@ inline void transposed_product(const T* w, const T* dz, T* dx) noexcept {
                   "ctnn::simd::transposed_product: Padded must be a whole number of registers");
     using V = vector_t<T, Arch>;
     constexpr std::size_t lanes = width<T, Arch>;
-    for (std::size_t i = 0; i < In; ++i) {
-        const T* row = w + i * Padded;
-        V acc = simd::load<V>(row) * simd::load<V>(dz);
-        for (std::size_t o = lanes; o < Padded; o += lanes) {
-            acc = simd::fma(simd::load<V>(row + o), simd::load<V>(dz + o), acc);
+    std::size_t i = 0;
+    for (; i + lanes <= In; i += lanes) detail::transposed_rows<V, Padded, lanes>(w, dz, dx, i);
+    ctnn::detail::static_for<lanes>([&](auto n) {
+        if constexpr (n > 0) {
+            if (In - i == n) detail::transposed_rows<V, Padded, n>(w, dz, dx, i);
         }
-        dx[i] = simd::reduce_add(acc);
-    }
+    });
 }
 
 /// y += x over `Size` aligned elements.
@@ -129,3 +238,8 @@ inline void transform(const T* x, T* y, F f) noexcept {
 }
 
 }  // namespace ctnn::simd
+
+#ifdef CTNN_KERNELS_PRAGMAS
+#pragma GCC diagnostic pop
+#undef CTNN_KERNELS_PRAGMAS
+#endif

@@ -36,6 +36,17 @@ using scalar_t = typename detail::scalar_of<V>::type;
 
 // ---- scalars ------------------------------------------------------------------------
 
+// Float exp, tanh and sigmoid are ctnn's own (simd/math.hpp, included at the end of this file
+// because it is written with the operations below).
+namespace math {
+template <class V>
+[[nodiscard]] V exp(const V& x) noexcept;
+template <class V>
+[[nodiscard]] V tanh(const V& x) noexcept;
+template <class V>
+[[nodiscard]] V sigmoid(const V& x) noexcept;
+}  // namespace math
+
 /// Loads a register from `p`, aligned to the register's size.
 template <Scalar V>
 [[nodiscard]] inline V load(const V* p) noexcept {
@@ -64,7 +75,11 @@ template <Scalar V>
 }
 template <Scalar V>
 [[nodiscard]] inline V exp(V x) noexcept {
-    return std::exp(x);
+    if constexpr (std::is_same_v<V, float>) {
+        return math::exp(x);
+    } else {
+        return std::exp(x);
+    }
 }
 template <Scalar V>
 [[nodiscard]] inline V expm1(V x) noexcept {
@@ -76,11 +91,19 @@ template <Scalar V>
 }
 template <Scalar V>
 [[nodiscard]] inline V tanh(V x) noexcept {
-    return std::tanh(x);
+    if constexpr (std::is_same_v<V, float>) {
+        return math::tanh(x);
+    } else {
+        return std::tanh(x);
+    }
 }
 template <Scalar V>
 [[nodiscard]] inline V abs(V x) noexcept {
     return std::fabs(x);
+}
+template <Scalar V>
+[[nodiscard]] inline V sqrt(V x) noexcept {
+    return std::sqrt(x);
 }
 template <Scalar V>
 [[nodiscard]] inline V max(V a, V b) noexcept {
@@ -137,7 +160,11 @@ template <class T, class A, class F>
 
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> exp(const xsimd::batch<T, A>& x) noexcept {
-    return detail::with_exponent_in_range(x, [](const auto& v) { return xsimd::exp(v); });
+    if constexpr (std::is_same_v<T, float>) {
+        return math::exp(x);
+    } else {
+        return detail::with_exponent_in_range(x, [](const auto& v) { return xsimd::exp(v); });
+    }
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> expm1(const xsimd::batch<T, A>& x) noexcept {
@@ -149,11 +176,19 @@ template <class T, class A>
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> tanh(const xsimd::batch<T, A>& x) noexcept {
-    return detail::with_exponent_in_range(x, [](const auto& v) { return xsimd::tanh(v); });
+    if constexpr (std::is_same_v<T, float>) {
+        return math::tanh(x);
+    } else {
+        return detail::with_exponent_in_range(x, [](const auto& v) { return xsimd::tanh(v); });
+    }
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> abs(const xsimd::batch<T, A>& x) noexcept {
     return xsimd::abs(x);
+}
+template <class T, class A>
+[[nodiscard]] inline xsimd::batch<T, A> sqrt(const xsimd::batch<T, A>& x) noexcept {
+    return xsimd::sqrt(x);
 }
 // max and min as selects, so a NaN propagates exactly as in the scalar versions (xsimd's
 // return the second operand when either is NaN, which would hide a diverged training).
@@ -170,10 +205,14 @@ template <class T, class A>
 // ---- built on the above, for both -----------------------------------------------------
 
 /// 1 / (1 + e^-x), finite for every finite x: e^-x overflows to +inf for very negative x,
-/// and 1 / inf is 0, the right limit.
+/// and 1 / inf is 0, the right limit. Float lanes: math::sigmoid.
 template <class V>
 [[nodiscard]] inline V sigmoid(const V& x) noexcept {
-    return V(1) / (V(1) + simd::exp(V(-x)));
+    if constexpr (std::is_same_v<scalar_t<V>, float>) {
+        return math::sigmoid(x);
+    } else {
+        return V(1) / (V(1) + simd::exp(V(-x)));
+    }
 }
 
 /// log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|).
@@ -191,3 +230,6 @@ template <class V, class Ratio>
 }
 
 }  // namespace ctnn::simd
+
+// The definitions of the math:: functions declared above (math.hpp includes this file first).
+#include "ctnn/simd/math.hpp"

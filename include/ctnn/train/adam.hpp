@@ -1,6 +1,9 @@
 #pragma once
 
 #include "ctnn/gradients.hpp"
+#include "ctnn/simd/arch.hpp"
+#include "ctnn/simd/ops.hpp"
+#include "ctnn/simd/update.hpp"
 #include "ctnn/train/schedule.hpp"
 
 #include <array>
@@ -13,7 +16,8 @@ namespace ctnn {
 ///   d = g + weight_decay w
 ///   m <- beta1 m + (1 - beta1) d,    v <- beta2 v + (1 - beta2) d^2
 ///   w <- w - eta(t) (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + epsilon)
-/// A zero gradient gives a zero step, so padding lanes stay zero.
+/// A zero gradient gives a zero step, so padding lanes stay zero. The update runs a
+/// register at a time over the flat storage (simd::update_parameters), square root included.
 template <LearningRateSchedule Schedule = ConstantRate>
 struct Adam {
     Schedule learning_rate{0.001};
@@ -32,20 +36,24 @@ struct Adam {
     template <class Net>
     void update(Net& net, const Gradients<Net>& gradients, State<Net>& state, std::size_t t) const noexcept {
         using T = typename Net::value_type;
-        const T eta = static_cast<T>(learning_rate(t));
+        using Arch = typename Net::arch_type;
+        using V = simd::vector_t<T, Arch>;
+        const V eta(static_cast<T>(learning_rate(t)));
         const T b1 = static_cast<T>(beta1), b2 = static_cast<T>(beta2);
-        const T decay = static_cast<T>(weight_decay), eps = static_cast<T>(epsilon);
+        const V beta1_v(b1), beta2_v(b2), one_minus_b1(1 - b1), one_minus_b2(1 - b2);
+        const V decay(static_cast<T>(weight_decay)), eps(static_cast<T>(epsilon));
         // Bias corrections, in double so that beta^t does not lose precision in float.
-        const T c1 = static_cast<T>(1 / (1 - std::pow(beta1, static_cast<double>(t))));
-        const T c2 = static_cast<T>(1 / (1 - std::pow(beta2, static_cast<double>(t))));
-        auto w = net.storage();
-        const auto g = gradients.storage();
-        for (std::size_t i = 0; i < w.size(); ++i) {
-            const T d = g[i] + decay * w[i];
-            state.m[i] = b1 * state.m[i] + (1 - b1) * d;
-            state.v[i] = b2 * state.v[i] + (1 - b2) * d * d;
-            w[i] -= eta * (state.m[i] * c1) / (std::sqrt(state.v[i] * c2) + eps);
-        }
+        const V c1(static_cast<T>(1 / (1 - std::pow(beta1, static_cast<double>(t)))));
+        const V c2(static_cast<T>(1 / (1 - std::pow(beta2, static_cast<double>(t)))));
+        simd::update_parameters<Arch, Net::storage_size>(
+            net.storage().data(), gradients.storage().data(),
+            [=](const V& g, V& w, V& m, V& v) {
+                const V d = simd::fma(decay, w, g);
+                m = simd::fma(beta1_v, m, one_minus_b1 * d);
+                v = simd::fma(beta2_v, v, one_minus_b2 * d * d);
+                w = w - eta * (m * c1) / (simd::sqrt(v * c2) + eps);
+            },
+            state.m.data(), state.v.data());
     }
 };
 

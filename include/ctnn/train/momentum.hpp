@@ -1,6 +1,9 @@
 #pragma once
 
 #include "ctnn/gradients.hpp"
+#include "ctnn/simd/arch.hpp"
+#include "ctnn/simd/ops.hpp"
+#include "ctnn/simd/update.hpp"
 #include "ctnn/train/schedule.hpp"
 
 #include <array>
@@ -13,6 +16,9 @@ namespace ctnn {
 ///   v <- momentum v + d
 ///   w <- w - eta(t) v                       (classic)
 ///   w <- w - eta(t) (d + momentum v)        (Nesterov)
+/// A zero gradient on a zero weight with zero velocity gives a zero step, so padding lanes
+/// stay zero. The update runs a register at a time over the flat storage
+/// (simd::update_parameters).
 template <LearningRateSchedule Schedule = ConstantRate>
 struct Momentum {
     Schedule learning_rate{};
@@ -29,16 +35,31 @@ struct Momentum {
     template <class Net>
     void update(Net& net, const Gradients<Net>& gradients, State<Net>& state, std::size_t t) const noexcept {
         using T = typename Net::value_type;
-        const T eta = static_cast<T>(learning_rate(t));
-        const T mu = static_cast<T>(momentum);
-        const T decay = static_cast<T>(weight_decay);
-        auto w = net.storage();
-        const auto g = gradients.storage();
-        auto& v = state.velocity;
-        for (std::size_t i = 0; i < w.size(); ++i) {
-            const T d = g[i] + decay * w[i];
-            v[i] = mu * v[i] + d;
-            w[i] -= eta * (nesterov ? d + mu * v[i] : v[i]);
+        using Arch = typename Net::arch_type;
+        using V = simd::vector_t<T, Arch>;
+        const V minus_eta(static_cast<T>(-learning_rate(t)));
+        const V mu(static_cast<T>(momentum));
+        const V decay(static_cast<T>(weight_decay));
+        T* w = net.storage().data();
+        const T* g = gradients.storage().data();
+        // Two loops rather than a test per register.
+        if (nesterov) {
+            simd::update_parameters<Arch, Net::storage_size>(
+                w, g,
+                [=](const V& gr, V& wr, V& vr) {
+                    const V d = simd::fma(decay, wr, gr);
+                    vr = simd::fma(mu, vr, d);
+                    wr = simd::fma(minus_eta, simd::fma(mu, vr, d), wr);
+                },
+                state.velocity.data());
+        } else {
+            simd::update_parameters<Arch, Net::storage_size>(
+                w, g,
+                [=](const V& gr, V& wr, V& vr) {
+                    vr = simd::fma(mu, vr, simd::fma(decay, wr, gr));
+                    wr = simd::fma(minus_eta, vr, wr);
+                },
+                state.velocity.data());
         }
     }
 };

@@ -1,6 +1,9 @@
 #pragma once
 
 #include "ctnn/gradients.hpp"
+#include "ctnn/simd/arch.hpp"
+#include "ctnn/simd/ops.hpp"
+#include "ctnn/simd/update.hpp"
 #include "ctnn/train/schedule.hpp"
 
 #include <cstddef>
@@ -9,7 +12,8 @@ namespace ctnn {
 
 /// Plain stochastic gradient descent with optional L2 weight decay:
 ///   w <- w - eta(t) (g + weight_decay w).
-/// Padding lanes have zero weight and gradient, so they stay zero.
+/// Padding lanes have zero weight and gradient, so they stay zero. The update runs a
+/// register at a time over the flat storage (simd::update_parameters).
 template <LearningRateSchedule Schedule = ConstantRate>
 struct SGD {
     Schedule learning_rate{};
@@ -22,12 +26,20 @@ struct SGD {
     template <class Net>
     void update(Net& net, const Gradients<Net>& gradients, State<Net>& /*state*/, std::size_t t) const noexcept {
         using T = typename Net::value_type;
-        const T eta = static_cast<T>(learning_rate(t));
-        const T decay = static_cast<T>(weight_decay);
-        auto w = net.storage();
-        const auto g = gradients.storage();
-        for (std::size_t i = 0; i < w.size(); ++i) w[i] -= eta * (g[i] + decay * w[i]);
+        using V = simd::vector_t<T, typename Net::arch_type>;
+        const V minus_eta(static_cast<T>(-learning_rate(t)));
+        const V decay(static_cast<T>(weight_decay));
+        simd::update_parameters<typename Net::arch_type, Net::storage_size>(
+            net.storage().data(), gradients.storage().data(),
+            [=](const V& g, V& w) { w = simd::fma(minus_eta, simd::fma(decay, w, g), w); });
     }
 };
+
+namespace detail {
+template <class Optimizer>
+inline constexpr bool is_sgd = false;
+template <class Schedule>
+inline constexpr bool is_sgd<SGD<Schedule>> = true;
+}  // namespace detail
 
 }  // namespace ctnn

@@ -12,6 +12,7 @@
 #include "ctnn/gradients.hpp"
 #include "ctnn/random.hpp"
 #include "ctnn/train/clip.hpp"
+#include "ctnn/train/fused_sgd_step.hpp"
 #include "ctnn/train/sgd.hpp"
 #include "ctnn/workspace.hpp"
 
@@ -48,8 +49,17 @@ public:
         return loss;
     }
 
-    /// One update from one sample.
+    /// One update from one sample. With ctnn::SGD and no clipping this is ctnn::fused_sgd_step
+    /// (the weights are updated during backpropagation, and gradients() is left as it was).
     value_type step(const input_type& input, const output_type& target) noexcept {
+        if constexpr (detail::is_sgd<Optimizer>) {
+            if (max_gradient_norm_ == 0) {
+                workspace_.draw_slopes(random_);
+                const auto eta = static_cast<value_type>(optimizer_.learning_rate(++steps_));
+                return fused_sgd_step<Loss>(*network_, input, target, eta, workspace_,
+                                            static_cast<value_type>(optimizer_.weight_decay));
+            }
+        }
         return step(std::span<const input_type>(&input, 1), std::span<const output_type>(&target, 1));
     }
 
@@ -90,6 +100,8 @@ public:
     [[nodiscard]] std::size_t step_count() const noexcept { return steps_; }
     [[nodiscard]] Optimizer& optimizer() noexcept { return optimizer_; }
     [[nodiscard]] Random& random() noexcept { return random_; }
+    /// The gradients of the last step that computed them: every step but a one-sample SGD step
+    /// without clipping, which never materialises them.
     [[nodiscard]] const Gradients<Net>& gradients() const noexcept { return gradients_; }
     [[nodiscard]] Net& network() noexcept { return *network_; }
 

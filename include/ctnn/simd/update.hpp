@@ -1,0 +1,43 @@
+#pragma once
+
+/// @file
+/// The optimisers' kernel: one walk over a network's flat storage, a register at a time,
+/// with the parameters, their gradients and the optimiser's per-parameter state side by
+/// side. Written with simd::load/store, so it is vectorised at every optimisation level:
+/// the compiler need not prove the arrays disjoint, nor drop std::sqrt's errno branch.
+
+#include "ctnn/simd/arch.hpp"
+#include "ctnn/simd/ops.hpp"
+
+#include <cstddef>
+#include <type_traits>
+
+namespace ctnn::simd {
+
+/// For every register r of `Size` aligned elements: loads g_r, w_r and s_r of each state
+/// array, calls `step(g_r, w_r, s_r...)` with w_r and the s_r as mutable registers
+/// (`vector_t<T, Arch>&`), then stores them back. `step` is called once per register in
+/// order and must compute lane by lane; padding lanes come along like any other. Capture
+/// the rule's constants by value (`[=]`): captured by reference, they are loaded again for
+/// every register, because the compiler cannot tell that the stores leave them alone.
+///
+/// Requires: `w`, `g` and every `state` aligned to `alignment<T, Arch>`, `Size` elements
+/// each, no two overlapping.
+template <class Arch, std::size_t Size, class T, class Step, class... State>
+inline void update_parameters(T* w, const T* g, Step step, State*... state) noexcept {
+    static_assert(Size % width<T, Arch> == 0,
+                  "ctnn::simd::update_parameters: Size must be a whole number of registers");
+    static_assert((std::is_same_v<State, T> && ...),
+                  "ctnn::simd::update_parameters: state arrays hold the parameters' scalar type");
+    using V = vector_t<T, Arch>;
+    for (std::size_t i = 0; i < Size; i += width<T, Arch>) {
+        V wr = simd::load<V>(w + i);
+        [&](auto... sr) {
+            step(simd::load<V>(g + i), wr, sr...);
+            (simd::store(state + i, sr), ...);
+        }(simd::load<V>(state + i)...);
+        simd::store(w + i, wr);
+    }
+}
+
+}  // namespace ctnn::simd
