@@ -127,7 +127,8 @@ endfunction()
 # ctnn_add_isa_test(<name> <isa_flags> <cpu_feature> <source>...)
 #
 # Builds the Catch2 test sources with the given instruction-set flags (a ;-list such as "-mavx2;-mfma", or "" for the
-# compiler's baseline) into the executable <name>, linked with the prebuilt Catch2::Catch2WithMain and with
+# compiler's baseline) into the executable <name>, linked with the prebuilt Catch2 runner ${CTNN_CATCH2_MAIN}
+# (Catch2::Catch2WithMain, or the one tests/CMakeLists.txt compiles once from Catch2's header) and with
 # tests/support/isa_guard.cpp, which is compiled *without* those flags. Before any static initializer runs, the guard
 # asks the CPU for <cpu_feature> (a __builtin_cpu_supports name such as "avx2"; "" for no check) and exits with 77
 # when it is missing, which CTest reports as skipped (SKIP_RETURN_CODE). The prebuilt runner keeps Catch2's
@@ -147,7 +148,7 @@ function(ctnn_add_isa_test name isa_flags cpu_feature)
     ctnn_set_warnings(${name}_objects)
 
     add_executable(${name} "${CTNN_TESTS_DIR}/support/isa_guard.cpp")
-    target_link_libraries(${name} PRIVATE ${name}_objects ctnn::ctnn Catch2::Catch2WithMain)
+    target_link_libraries(${name} PRIVATE ${name}_objects ctnn::ctnn ${CTNN_CATCH2_MAIN})
     if(NOT cpu_feature STREQUAL "")
         target_compile_definitions(${name} PRIVATE CTNN_REQUIRED_CPU_FEATURE="${cpu_feature}")
     endif()

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 namespace ctnn {
 
@@ -76,28 +77,58 @@ public:
     }
 
     /// Normally distributed with the given mean and standard deviation (Box-Muller; the
-    /// second value of each pair is kept for the next call).
+    /// second value of each pair is kept for the next call of the same `T`, float or double;
+    /// long double draws a new pair each call).
+    ///
+    /// Computed in `T` throughout: a float network's initialiser calls logf, sqrtf, sinf and
+    /// cosf, never double arithmetic, which a microcontroller without a double-precision FPU
+    /// would emulate in software. The uniform sample behind the radius has `T`'s precision, so
+    /// |value - mean| / stddev stays below sqrt(-2 ln 2^-24) = 5.77 for float (8.53 for double,
+    /// with 2^-53): the tails beyond are cut, which no initialisation scheme notices.
     template <class T>
     [[nodiscard]] T normal(T mean = T(0), T stddev = T(1)) noexcept {
-        if (has_spare_) {
-            has_spare_ = false;
-            return mean + stddev * static_cast<T>(spare_);
+        constexpr bool cached = std::is_same_v<T, float> || std::is_same_v<T, double>;
+        if constexpr (cached) {
+            auto& cache = spare<T>();
+            if (cache.full) {
+                cache.full = false;
+                return mean + stddev * cache.value;
+            }
         }
-        constexpr double two_pi = 6.283185307179586476925286766559;
-        const double u = 1.0 - uniform<double>();  // (0, 1]: log(u) is finite
-        const double v = uniform<double>();
-        const double radius = std::sqrt(-2.0 * std::log(u));
-        spare_ = radius * std::sin(two_pi * v);
-        has_spare_ = true;
-        return mean + stddev * static_cast<T>(radius * std::cos(two_pi * v));
+        constexpr T two_pi = static_cast<T>(6.283185307179586476925286766559L);
+        const T u = T(1) - uniform<T>();  // (0, 1]: log(u) is finite
+        const T v = uniform<T>();
+        const T radius = std::sqrt(T(-2) * std::log(u));
+        if constexpr (cached) {
+            auto& cache = spare<T>();
+            cache.value = radius * std::sin(two_pi * v);
+            cache.full = true;
+        }
+        return mean + stddev * radius * std::cos(two_pi * v);
     }
 
 private:
     static constexpr std::uint32_t rotl(std::uint32_t x, int k) noexcept { return (x << k) | (x >> (32 - k)); }
 
+    /// The second value of a Box-Muller pair, kept per scalar type.
+    template <class T>
+    struct spare_value {
+        T value = 0;
+        bool full = false;
+    };
+
+    template <class T>
+    spare_value<T>& spare() noexcept {
+        if constexpr (std::is_same_v<T, float>) {
+            return spare_float_;
+        } else {
+            return spare_double_;
+        }
+    }
+
     std::uint32_t state_[4]{};
-    double spare_ = 0;
-    bool has_spare_ = false;
+    spare_value<float> spare_float_;
+    spare_value<double> spare_double_;
 };
 
 }  // namespace ctnn

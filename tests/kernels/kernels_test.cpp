@@ -280,40 +280,6 @@ struct outer_product_case {
     }
 };
 
-/// dx = W dz, with W In x padded and dz padded (zero padding); dx unaligned, between two sentinels.
-template <class T>
-struct transposed_product_case {
-    static constexpr T sentinel = T(12345);
-    layout l;
-    aligned_values<T> w, dz, dx;
-
-    CTNN_TEST_OUT_OF_LINE transposed_product_case(ctnn::Random& random, layout shape)
-        : l(shape), w(l.in * l.padded, l.alignment), dz(l.padded, l.alignment), dx(l.in + 2, l.alignment) {
-        fill_rows(random, w.data(), l.in, l.out, l.padded);
-        fill_rows(random, dz.data(), 1, l.out, l.padded);
-        dx.fill(sentinel);
-    }
-    [[nodiscard]] T* output() noexcept { return dx.data() + 1; }
-
-    CTNN_TEST_OUT_OF_LINE void check() const {
-        mismatches m(tolerance<T>);
-        for (std::size_t i = 0; i < l.in; ++i) {
-            double expected = 0;
-            double magnitude = 0;
-            for (std::size_t o = 0; o < l.out; ++o) {
-                const double term = double(w[i * l.padded + o]) * double(dz[o]);
-                expected += term;
-                magnitude += std::abs(term);
-            }
-            m.near(i, dx[i + 1], expected, magnitude);
-        }
-        // Exactly In values are written: the sentinels before and after them are untouched.
-        m.exact(std::size_t(-1), dx[0], sentinel);
-        m.exact(l.in, dx[l.in + 1], sentinel);
-        check_no_mismatches("transposed_product: dx = W dz", m, l);
-    }
-};
-
 /// y += x over the padded size (zero padding in both).
 template <class T>
 struct add_case {
@@ -411,14 +377,6 @@ void check_subtract_outer_product(ctnn::Random& random) {
     check_no_mismatches("subtract_scaled: y = keep y - rate x", m, l);
 }
 
-template <class T, class Arch, std::size_t In, std::size_t Out>
-void check_transposed_product(ctnn::Random& random) {
-    constexpr layout l = layout_of<T, Arch, In, Out>();
-    transposed_product_case<T> c(random, l);
-    simd::transposed_product<Arch, In, l.padded>(c.w.data(), c.dz.data(), c.output());
-    c.check();
-}
-
 template <class T, class Arch, std::size_t Out>
 void check_add(ctnn::Random& random) {
     constexpr layout l = layout_of<T, Arch, 1, Out>();
@@ -475,14 +433,6 @@ TEMPLATE_TEST_CASE("subtract_outer_product and subtract_scaled take an SGD step 
     ctnn::Random random(6);
     for_each_arch_and_shape([&]<class Arch, std::size_t In, std::size_t Out>() {
         check_subtract_outer_product<TestType, Arch, In, Out>(random);
-    });
-}
-
-TEMPLATE_TEST_CASE("transposed_product computes W dz and writes exactly In values", "[kernels][transposed_product]",
-                   float, double) {
-    ctnn::Random random(3);
-    for_each_arch_and_shape([&]<class Arch, std::size_t In, std::size_t Out>() {
-        check_transposed_product<TestType, Arch, In, Out>(random);
     });
 }
 

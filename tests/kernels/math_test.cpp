@@ -328,3 +328,31 @@ TEST_CASE("simd::exp, simd::tanh and simd::sigmoid on float are math::exp, math:
     check_arch.operator()<simd::default_arch>();
     check_arch.operator()<simd::scalar_arch>();
 }
+
+TEST_CASE("simd::div and simd::sqrt give the correctly rounded scalar result in every lane", "[math][ops]") {
+    // Every 8191st bit pattern as numerators and radicands, each divided by a pattern of a coprime stride, so both
+    // operands cover every exponent and sign, subnormals, zeros, infinities and NaNs.
+    const std::vector<float> a = sweep_arguments(stride, {}, 0, false);
+    std::vector<float> b(a.size());
+    for (std::size_t i = 0; i < b.size(); ++i) b[i] = from_bits(static_cast<std::uint32_t>(i * 0x9E3779B1u));
+    const auto same = [](float x, float y) {
+        return std::bit_cast<std::uint32_t>(x) == std::bit_cast<std::uint32_t>(y) || (std::isnan(x) && std::isnan(y));
+    };
+    using V = simd::vector_t<float, simd::default_arch>;
+    constexpr std::size_t lanes = simd::width<float, simd::default_arch>;
+    alignas(simd::alignment<float, simd::default_arch>) std::array<float, lanes> x{}, y{}, q{}, r{};
+    std::size_t quotients_differing = 0, roots_differing = 0;
+    for (std::size_t first = 0; first + lanes <= a.size(); first += lanes) {
+        std::copy_n(a.begin() + static_cast<std::ptrdiff_t>(first), lanes, x.begin());
+        std::copy_n(b.begin() + static_cast<std::ptrdiff_t>(first), lanes, y.begin());
+        simd::store(q.data(), simd::div(simd::load<V>(x.data()), simd::load<V>(y.data())));
+        simd::store(r.data(), simd::sqrt(simd::load<V>(x.data())));
+        for (std::size_t l = 0; l < lanes; ++l) {
+            quotients_differing += !same(q[l], x[l] / y[l]);
+            roots_differing += !same(r[l], std::sqrt(x[l]));
+        }
+    }
+    INFO("default_arch = " << simd::default_arch::name() << ", " << a.size() << " operands");
+    CHECK(quotients_differing == 0);
+    CHECK(roots_differing == 0);
+}

@@ -13,6 +13,8 @@
 
 #include "support/reference_mlp.hpp"
 
+#include <catch2/catch.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -122,6 +124,30 @@ std::vector<typename Net::input_type> make_inputs(std::size_t count, ctnn::Rando
     std::vector<typename Net::input_type> inputs(count);
     for (auto& x : inputs) {
         for (auto& v : x) v = random.normal<typename Net::value_type>();
+    }
+    return inputs;
+}
+
+/// `count` inputs whose hidden pre-activations all lie at least `margin` from 0, where every rectifier and step of
+/// ctnn has its kink (ReLU and its family, Abs, BinaryStep, ELU's second derivative). The finite differences then
+/// cross no kink: their steps move a pre-activation by far less than the margin. Without this, whether a rectifier's
+/// or a step's gradient check passes would depend on how close the random draws came to a kink (a step function's
+/// central difference across its jump is as large as the jump over the step). Each sample is drawn again until it
+/// qualifies.
+template <class Net>
+std::vector<typename Net::input_type> make_inputs_away_from_kinks(const Net& net, std::size_t count,
+                                                                  ctnn::Random& random, real margin) {
+    const ReferenceMlp reference = reference_of(net);
+    std::vector<typename Net::input_type> inputs(count);
+    for (auto& x : inputs) {
+        bool clear = false;
+        for (int attempt = 0; attempt < 10000 && !clear; ++attempt) {
+            for (auto& v : x) v = random.normal<typename Net::value_type>();
+            std::vector<real> z;
+            (void)reference.forward(std::vector<real>(x.begin(), x.end()), &z);
+            clear = std::all_of(z.begin(), z.end(), [&](real v) { return std::fabs(v) >= margin; });
+        }
+        REQUIRE(clear);
     }
     return inputs;
 }

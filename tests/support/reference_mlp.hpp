@@ -97,8 +97,9 @@ public:
     std::vector<ReferenceLayer> layers;
     std::vector<real> parameters;  // canonical order
 
-    /// The output for one input.
-    std::vector<real> forward(std::span<const real> x) const {
+    /// The output for one input; with `hidden_z`, also appends there the pre-activations of every layer but the
+    /// last.
+    std::vector<real> forward(std::span<const real> x, std::vector<real>* hidden_z = nullptr) const {
         std::vector<real> a(x.begin(), x.end());
         std::size_t p = 0;
         for (const auto& layer : layers) {
@@ -111,6 +112,7 @@ public:
                 for (std::size_t i = 0; i < layer.in; ++i) sum += w[o * layer.in + i] * a[i];
                 z[o] = sum;
             }
+            if (hidden_z != nullptr && &layer != &layers.back()) hidden_z->insert(hidden_z->end(), z.begin(), z.end());
             a = activate(layer, z, slope);
             p += layer.in * layer.out + layer.out + (layer.activation.kind == Kind::prelu ? layer.out : 0);
         }

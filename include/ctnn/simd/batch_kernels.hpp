@@ -21,8 +21,9 @@
 
 // g++ 12 inlines these kernels into callers whose batch it can see (two samples, say) and then warns that the
 // tile loops, which run only while a whole tile of samples remains, would read past it (-Warray-bounds on a path that
-// never runs). Nor may xsimd's AVX-512 haddp, inlined here, trip GCC 12.0 to 12.2's false -Wuninitialized (see
-// kernels.hpp). The pragmas cover exactly the kernels' lines.
+// never runs). And xsimd's AVX-512 hadd and haddp, inlined here, start from _mm512_undefined_*(), a deliberately
+// self-initialised variable that GCC 12.0 to 12.2 report as used uninitialized (a false positive of those releases,
+// fixed in 12.3). The pragmas cover exactly the kernels' lines.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
@@ -56,21 +57,35 @@ struct tile_shape {
     static constexpr std::size_t rows = std::min<std::size_t>(8, (register_count<T, Arch> - columns - 1) / columns);
 };
 
-/// Calls `f(std::integral_constant<std::size_t, n>{})` for the run-time count `n`, 0 < n < Max; nothing for 0.
-template <std::size_t Max, class F>
-inline void with_count(std::size_t n, F&& f) {
-    ctnn::detail::static_for<Max>([&](auto k) {
-        if constexpr (k > 0) {
-            if (n == k) f(k);
-        }
-    });
+/// Samples as the rows of a matrix: row s starts at `data + s * stride`. The stride is a run-time value so that each
+/// kernel is compiled once per layer shape, not once more for every length of row a caller keeps its samples in.
+template <class T>
+struct strided_rows {
+    T* data;
+    std::size_t stride;
+
+    [[nodiscard]] T* operator[](std::size_t s) const noexcept { return data + s * stride; }
+    [[nodiscard]] strided_rows from(std::size_t s) const noexcept { return {data + s * stride, stride}; }
+};
+
+/// The rows of an array of `std::array`s, which lie back to back.
+template <class T, std::size_t Length>
+[[nodiscard]] inline strided_rows<T> rows_of(std::array<T, Length>* rows) noexcept {
+    static_assert(sizeof(std::array<T, Length>) == Length * sizeof(T));
+    return {rows->data(), Length};
+}
+
+template <class T, std::size_t Length>
+[[nodiscard]] inline strided_rows<const T> rows_of(const std::array<T, Length>* rows) noexcept {
+    static_assert(sizeof(std::array<T, Length>) == Length * sizeof(T));
+    return {rows->data(), Length};
 }
 
 /// z[s][first + ...] = b + sum_i x[s][from + i] w[from + i][first + ...] over `Inputs` inputs from `from`, for `Rows`
 /// samples and `Columns` registers; adds to z instead when `b` is null.
-template <class V, std::size_t Inputs, std::size_t Padded, std::size_t Rows, std::size_t Columns, class XRow,
-          class ZRow, class T>
-inline void affine_tile(const T* w, const T* b, const XRow* x, ZRow* z, std::size_t from, std::size_t first) noexcept {
+template <class V, std::size_t Inputs, std::size_t Padded, std::size_t Rows, std::size_t Columns, class T>
+inline void affine_tile(const T* w, const T* b, strided_rows<const T> x, strided_rows<T> z, std::size_t from,
+                        std::size_t first) noexcept {
     constexpr std::size_t lanes = sizeof(V) / sizeof(T);
     V acc[Rows][Columns];
     ctnn::detail::static_for<Columns>([&](auto k) {
@@ -78,7 +93,7 @@ inline void affine_tile(const T* w, const T* b, const XRow* x, ZRow* z, std::siz
             const V bias = simd::load<V>(b + first + k * lanes);
             ctnn::detail::static_for<Rows>([&](auto s) { acc[s][k] = bias; });
         } else {
-            ctnn::detail::static_for<Rows>([&](auto s) { acc[s][k] = simd::load<V>(z[s].data() + first + k * lanes); });
+            ctnn::detail::static_for<Rows>([&](auto s) { acc[s][k] = simd::load<V>(z[s] + first + k * lanes); });
         }
     });
     for (std::size_t i = from; i < from + Inputs; ++i) {
@@ -91,7 +106,7 @@ inline void affine_tile(const T* w, const T* b, const XRow* x, ZRow* z, std::siz
         });
     }
     ctnn::detail::static_for<Rows>([&](auto s) {
-        ctnn::detail::static_for<Columns>([&](auto k) { simd::store(z[s].data() + first + k * lanes, acc[s][k]); });
+        ctnn::detail::static_for<Columns>([&](auto k) { simd::store(z[s] + first + k * lanes, acc[s][k]); });
     });
 }
 
@@ -108,27 +123,34 @@ inline void for_each_column_block(F&& f) {
 }
 
 /// affine_tile over every output register, for `Rows` samples and `Inputs` inputs from `from`.
-template <class Arch, std::size_t Inputs, std::size_t Padded, std::size_t Rows, class XRow, class ZRow, class T>
-inline void affine_rows(const T* w, const T* b, const XRow* x, ZRow* z, std::size_t from) noexcept {
+template <class Arch, std::size_t Inputs, std::size_t Padded, std::size_t Rows, class T>
+inline void affine_rows(const T* w, const T* b, strided_rows<const T> x, strided_rows<T> z, std::size_t from) noexcept {
     for_each_column_block<T, Arch, Padded>([&](auto columns, std::size_t first) {
         affine_tile<vector_t<T, Arch>, Inputs, Padded, Rows, columns>(w, b, x, z, from, first);
     });
 }
 
 /// affine_rows over every sample, tile by tile of samples.
-template <class Arch, std::size_t Inputs, std::size_t Padded, class XRow, class ZRow, class T>
-inline void affine_samples(const T* w, const T* b, const XRow* x, ZRow* z, std::size_t samples,
+template <class Arch, std::size_t Inputs, std::size_t Padded, class T>
+inline void affine_samples(const T* w, const T* b, strided_rows<const T> x, strided_rows<T> z, std::size_t samples,
                            std::size_t from) noexcept {
     constexpr std::size_t rows = tile_shape<T, Arch, Padded / width<T, Arch>>::rows;
     std::size_t s = 0;
-    for (; s + rows <= samples; s += rows) affine_rows<Arch, Inputs, Padded, rows>(w, b, x + s, z + s, from);
-    with_count<rows>(samples - s, [&](auto n) { affine_rows<Arch, Inputs, Padded, n>(w, b, x + s, z + s, from); });
+    for (; s + rows <= samples; s += rows) affine_rows<Arch, Inputs, Padded, rows>(w, b, x.from(s), z.from(s), from);
+    // The samples left, fewer than a tile, in one tile of their count (one sample at a time would cost the 784-wide
+    // layer's batch 13 % more instructions for 2 of its 32 samples).
+    const std::size_t left = samples - s;
+    ctnn::detail::static_for<rows>([&](auto n) {
+        if constexpr (n > 0) {
+            if (left == n) affine_rows<Arch, Inputs, Padded, n>(w, b, x.from(s), z.from(s), from);
+        }
+    });
 }
 
 /// dw[i + ...][first + ...] += sum_s x[s][i + ...] dz[s][first + ...] for `Inputs` rows of w and `Columns` registers.
-template <class V, std::size_t Padded, std::size_t Inputs, std::size_t Columns, class XRow, class DzRow, class T>
-inline void outer_products_tile(T* dw, const XRow* x, const DzRow* dz, std::size_t samples, std::size_t i,
-                                std::size_t first) noexcept {
+template <class V, std::size_t Padded, std::size_t Inputs, std::size_t Columns, class T>
+inline void outer_products_tile(T* dw, strided_rows<const T> x, strided_rows<const T> dz, std::size_t samples,
+                                std::size_t i, std::size_t first) noexcept {
     constexpr std::size_t lanes = sizeof(V) / sizeof(T);
     V acc[Inputs][Columns];
     ctnn::detail::static_for<Inputs>([&](auto k) {
@@ -137,7 +159,7 @@ inline void outer_products_tile(T* dw, const XRow* x, const DzRow* dz, std::size
     });
     for (std::size_t s = 0; s < samples; ++s) {
         V d[Columns];
-        ctnn::detail::static_for<Columns>([&](auto c) { d[c] = simd::load<V>(dz[s].data() + first + c * lanes); });
+        ctnn::detail::static_for<Columns>([&](auto c) { d[c] = simd::load<V>(dz[s] + first + c * lanes); });
         ctnn::detail::static_for<Inputs>([&](auto k) {
             const V xs(x[s][i + k]);
             ctnn::detail::static_for<Columns>([&](auto c) { acc[k][c] = simd::fma(xs, d[c], acc[k][c]); });
@@ -150,8 +172,9 @@ inline void outer_products_tile(T* dw, const XRow* x, const DzRow* dz, std::size
 }
 
 /// outer_products_tile over every output register, for `Inputs` rows of w from row i.
-template <class Arch, std::size_t Padded, std::size_t Inputs, class XRow, class DzRow, class T>
-inline void outer_products_rows(T* dw, const XRow* x, const DzRow* dz, std::size_t samples, std::size_t i) noexcept {
+template <class Arch, std::size_t Padded, std::size_t Inputs, class T>
+inline void outer_products_rows(T* dw, strided_rows<const T> x, strided_rows<const T> dz, std::size_t samples,
+                                std::size_t i) noexcept {
     for_each_column_block<T, Arch, Padded>([&](auto columns, std::size_t first) {
         outer_products_tile<vector_t<T, Arch>, Padded, Inputs, columns>(dw, x, dz, samples, i, first);
     });
@@ -161,12 +184,83 @@ inline void outer_products_rows(T* dw, const XRow* x, const DzRow* dz, std::size
 inline constexpr std::size_t whole_weights_bytes = 32 * 1024;
 inline constexpr std::size_t batch_panel_bytes = 32 * 1024;
 
+/// The sums of `Count` registers, lane k of the result holding the sum of the lanes of acc[k] (Count = the
+/// register's width): one transpose-and-add network instead of `Count` horizontal sums.
+template <class V, std::size_t Count>
+inline V sums_of(const V (&acc)[Count]) noexcept {
+    if constexpr (is_scalar<V>) {
+        static_assert(Count == 1);
+        return acc[0];
+    } else {
+#if CTNN_SIMD
+        return xsimd::haddp(acc);
+#endif
+    }
+}
+
+/// dx[i + k] = sum_o w[i + k][o] dz[o] for k < Inputs; a register's width of them reduced together.
+template <class V, std::size_t Padded, std::size_t Inputs, class T>
+inline void transposed_rows(const T* w, const T* dz, T* dx, std::size_t i) noexcept {
+    constexpr std::size_t lanes = sizeof(V) / sizeof(T);
+    V acc[Inputs];
+    ctnn::detail::static_for<Inputs>([&](auto k) { acc[k] = V(T(0)); });
+    for (std::size_t o = 0; o < Padded; o += lanes) {
+        const V d = simd::load<V>(dz + o);
+        ctnn::detail::static_for<Inputs>(
+            [&](auto k) { acc[k] = simd::fma(simd::load<V>(w + (i + k) * Padded + o), d, acc[k]); });
+    }
+    if constexpr (Inputs == lanes) {
+        alignas(V) T sums[lanes];
+        simd::store(sums, sums_of(acc));
+        ctnn::detail::static_for<Inputs>([&](auto k) { dx[i + k] = sums[k]; });
+    } else {
+        ctnn::detail::static_for<Inputs>([&](auto k) { dx[i + k] = simd::reduce_add(acc[k]); });
+    }
+}
+
 /// dx[s][i + k] = sum_o w[i + k][o] dz[s][o] for k < Inputs, every s < samples: the rows of w stay in L1 while the
 /// samples stream past.
-template <class V, std::size_t Padded, std::size_t Inputs, class DzRow, class DxRow, class T>
-inline void transposed_products_rows(const T* w, const DzRow* dz, DxRow* dx, std::size_t samples,
+template <class V, std::size_t Padded, std::size_t Inputs, class T>
+inline void transposed_products_rows(const T* w, strided_rows<const T> dz, strided_rows<T> dx, std::size_t samples,
                                      std::size_t i) noexcept {
-    for (std::size_t s = 0; s < samples; ++s) transposed_rows<V, Padded, Inputs>(w, dz[s].data(), dx[s].data(), i);
+    for (std::size_t s = 0; s < samples; ++s) transposed_rows<V, Padded, Inputs>(w, dz[s], dx[s], i);
+}
+
+/// batch_affine on strided rows.
+template <class Arch, std::size_t In, std::size_t Padded, class T>
+inline void affine_panels(const T* w, const T* b, strided_rows<const T> x, strided_rows<T> z,
+                          std::size_t samples) noexcept {
+    // A layer whose weights pass L1's size (784 x 128 floats: 392 KB) goes panel by panel of rows: each panel (32 KB)
+    // is read from L2 once and serves every sample from L1, and z holds the partial sums in between.
+    constexpr std::size_t panel = In * Padded * sizeof(T) <= whole_weights_bytes
+                                      ? In
+                                      : std::max<std::size_t>(1, batch_panel_bytes / (Padded * sizeof(T)));
+    constexpr std::size_t whole = In / panel * panel;
+    for (std::size_t from = 0; from < whole; from += panel) {
+        affine_samples<Arch, panel, Padded>(w, from == 0 ? b : nullptr, x, z, samples, from);
+    }
+    if constexpr (whole < In)
+        affine_samples<Arch, In - whole, Padded>(w, whole == 0 ? b : nullptr, x, z, samples, whole);
+}
+
+/// batch_add_outer_products on strided rows.
+template <class Arch, std::size_t In, std::size_t Padded, class T>
+inline void outer_products(T* dw, strided_rows<const T> x, strided_rows<const T> dz, std::size_t samples) noexcept {
+    constexpr std::size_t inputs = tile_shape<T, Arch, Padded / width<T, Arch>>::rows;
+    constexpr std::size_t whole = In / inputs * inputs;
+    for (std::size_t i = 0; i < whole; i += inputs) outer_products_rows<Arch, Padded, inputs>(dw, x, dz, samples, i);
+    if constexpr (whole < In) outer_products_rows<Arch, Padded, In - whole>(dw, x, dz, samples, whole);
+}
+
+/// batch_transposed_products on strided rows.
+template <class Arch, std::size_t In, std::size_t Padded, class T>
+inline void transposed_products(const T* w, strided_rows<const T> dz, strided_rows<T> dx,
+                                std::size_t samples) noexcept {
+    using V = vector_t<T, Arch>;
+    constexpr std::size_t lanes = width<T, Arch>;
+    constexpr std::size_t whole = In / lanes * lanes;
+    for (std::size_t i = 0; i < whole; i += lanes) transposed_products_rows<V, Padded, lanes>(w, dz, dx, samples, i);
+    if constexpr (whole < In) transposed_products_rows<V, Padded, In - whole>(w, dz, dx, samples, whole);
 }
 
 }  // namespace detail
@@ -180,17 +274,7 @@ inline void batch_affine(const T* w, const T* b, const std::array<T, XLength>* x
     static_assert(Padded % width<T, Arch> == 0, "ctnn::simd::batch_affine: Padded must be a whole number of registers");
     static_assert(XLength >= In && ZLength >= Padded && ZLength % width<T, Arch> == 0,
                   "ctnn::simd::batch_affine: rows too short or not whole registers");
-    // A layer whose weights pass L1's size (784 x 128 floats: 392 KB) goes panel by panel of rows: each panel (32 KB)
-    // is read from L2 once and serves every sample from L1, and z holds the partial sums in between.
-    constexpr std::size_t panel = In * Padded * sizeof(T) <= detail::whole_weights_bytes
-                                      ? In
-                                      : std::max<std::size_t>(1, detail::batch_panel_bytes / (Padded * sizeof(T)));
-    constexpr std::size_t whole = In / panel * panel;
-    for (std::size_t from = 0; from < whole; from += panel) {
-        detail::affine_samples<Arch, panel, Padded>(w, from == 0 ? b : nullptr, x, z, samples, from);
-    }
-    if constexpr (whole < In)
-        detail::affine_samples<Arch, In - whole, Padded>(w, whole == 0 ? b : nullptr, x, z, samples, whole);
+    detail::affine_panels<Arch, In, Padded>(w, b, detail::rows_of(x), detail::rows_of(z), samples);
 }
 
 /// dw += sum_s x[s] dz[s]^T over s < samples: `dw[i * Padded + o] += sum_s x[s][i] * dz[s][o]`, the weight
@@ -203,11 +287,7 @@ inline void batch_add_outer_products(T* dw, const std::array<T, XLength>* x, con
                   "ctnn::simd::batch_add_outer_products: Padded must be a whole number of registers");
     static_assert(XLength >= In && DzLength >= Padded && DzLength % width<T, Arch> == 0,
                   "ctnn::simd::batch_add_outer_products: rows too short or not whole registers");
-    constexpr std::size_t inputs = detail::tile_shape<T, Arch, Padded / width<T, Arch>>::rows;
-    std::size_t i = 0;
-    for (; i + inputs <= In; i += inputs) detail::outer_products_rows<Arch, Padded, inputs>(dw, x, dz, samples, i);
-    detail::with_count<inputs>(In - i,
-                               [&](auto n) { detail::outer_products_rows<Arch, Padded, n>(dw, x, dz, samples, i); });
+    detail::outer_products<Arch, In, Padded>(dw, detail::rows_of(x), detail::rows_of(dz), samples);
 }
 
 /// dx[s] = W dz[s] for s < samples: `dx[s][i] = sum_o w[i * Padded + o] * dz[s][o]` for i < In, the input gradient
@@ -219,12 +299,7 @@ inline void batch_transposed_products(const T* w, const std::array<T, DzLength>*
     static_assert(
         Padded % width<T, Arch> == 0 && DzLength >= Padded && DzLength % width<T, Arch> == 0 && DxLength >= In,
         "ctnn::simd::batch_transposed_products: rows too short or not whole registers");
-    using V = vector_t<T, Arch>;
-    constexpr std::size_t lanes = width<T, Arch>;
-    std::size_t i = 0;
-    for (; i + lanes <= In; i += lanes) detail::transposed_products_rows<V, Padded, lanes>(w, dz, dx, samples, i);
-    detail::with_count<lanes>(In - i,
-                              [&](auto n) { detail::transposed_products_rows<V, Padded, n>(w, dz, dx, samples, i); });
+    detail::transposed_products<Arch, In, Padded>(w, detail::rows_of(dz), detail::rows_of(dx), samples);
 }
 
 /// y += sum_s x[s] over s < samples, `Size` aligned elements per row (the bias gradient of a batch).

@@ -14,16 +14,6 @@
 #include <cstddef>
 #include <type_traits>
 
-// xsimd's AVX-512 hadd and haddp start from _mm512_undefined_*(), a deliberately self-initialised variable that GCC
-// 12.0 to 12.2 report as used uninitialized wherever the kernels below inline them (a false positive of those
-// releases, fixed in 12.3). The pragmas cover the kernels' lines only.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12 && __GNUC_MINOR__ < 3 && defined(__AVX512F__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#define CTNN_KERNELS_PRAGMAS 1
-#endif
-
 namespace ctnn::simd {
 
 namespace detail {
@@ -66,40 +56,6 @@ inline void affine_block(const T* w, const T* b, const T* x, T* z, std::size_t f
         ctnn::detail::static_for<Partials - 1>([&](auto p) { acc[0][k] += acc[p + 1][k]; });
         simd::store(z + first + k * lanes, acc[0][k]);
     });
-}
-
-/// The sums of `Count` registers, lane k of the result holding the sum of the lanes of acc[k] (Count = the
-/// register's width): one transpose-and-add network instead of `Count` horizontal sums.
-template <class V, std::size_t Count>
-inline V sums_of(const V (&acc)[Count]) noexcept {
-    if constexpr (is_scalar<V>) {
-        static_assert(Count == 1);
-        return acc[0];
-    } else {
-#if CTNN_SIMD
-        return xsimd::haddp(acc);
-#endif
-    }
-}
-
-/// dx[i + k] = sum_o w[i + k][o] dz[o] for k < Inputs; a register's width of them reduced together.
-template <class V, std::size_t Padded, std::size_t Inputs, class T>
-inline void transposed_rows(const T* w, const T* dz, T* dx, std::size_t i) noexcept {
-    constexpr std::size_t lanes = sizeof(V) / sizeof(T);
-    V acc[Inputs];
-    ctnn::detail::static_for<Inputs>([&](auto k) { acc[k] = V(T(0)); });
-    for (std::size_t o = 0; o < Padded; o += lanes) {
-        const V d = simd::load<V>(dz + o);
-        ctnn::detail::static_for<Inputs>(
-            [&](auto k) { acc[k] = simd::fma(simd::load<V>(w + (i + k) * Padded + o), d, acc[k]); });
-    }
-    if constexpr (Inputs == lanes) {
-        alignas(V) T sums[lanes];
-        simd::store(sums, sums_of(acc));
-        ctnn::detail::static_for<Inputs>([&](auto k) { dx[i + k] = sums[k]; });
-    } else {
-        ctnn::detail::static_for<Inputs>([&](auto k) { dx[i + k] = simd::reduce_add(acc[k]); });
-    }
 }
 
 }  // namespace detail
@@ -201,22 +157,6 @@ inline void subtract_scaled(T* y, const T* x, T rate, T keep) noexcept {
     }
 }
 
-/// dx = W dz: `dx[i] = sum_o w[i * Padded + o] * dz[o]` for i < In.
-template <class Arch, std::size_t In, std::size_t Padded, class T>
-inline void transposed_product(const T* w, const T* dz, T* dx) noexcept {
-    static_assert(Padded % width<T, Arch> == 0,
-                  "ctnn::simd::transposed_product: Padded must be a whole number of registers");
-    using V = vector_t<T, Arch>;
-    constexpr std::size_t lanes = width<T, Arch>;
-    std::size_t i = 0;
-    for (; i + lanes <= In; i += lanes) detail::transposed_rows<V, Padded, lanes>(w, dz, dx, i);
-    ctnn::detail::static_for<lanes>([&](auto n) {
-        if constexpr (n > 0) {
-            if (In - i == n) detail::transposed_rows<V, Padded, n>(w, dz, dx, i);
-        }
-    });
-}
-
 /// y += x over `Size` aligned elements.
 template <class Arch, std::size_t Size, class T>
 inline void add(T* y, const T* x) noexcept {
@@ -238,8 +178,3 @@ inline void transform(const T* x, T* y, F f) noexcept {
 }
 
 }  // namespace ctnn::simd
-
-#ifdef CTNN_KERNELS_PRAGMAS
-#pragma GCC diagnostic pop
-#undef CTNN_KERNELS_PRAGMAS
-#endif

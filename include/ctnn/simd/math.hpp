@@ -163,7 +163,7 @@ template <class V>
     const V g = detail::fused(V(s * s), r, s);                                  // (e^(2s) - 1) / 2
     const V scale = bits::to_float(bits::of(t) << 23);                          // 2^(k + 1)
     const V e = detail::fused(scale, g, detail::fused(scale, V(0.5f), V(-1)));  // e^(2a) - 1
-    const V q = e / (e + V(2));
+    const V q = simd::div(e, V(e + V(2)));
     return bits::to_float(bits::of(q) | (bits::of(x) & bits::of(V(-0.0f))));  // q >= 0: its sign bit is free
 }
 
@@ -175,7 +175,7 @@ template <class V>
 template <class V>
 [[nodiscard]] inline V sigmoid(const V& x) noexcept {
     static_assert(std::is_same_v<scalar_t<V>, float>, "ctnn::simd::math::sigmoid: float lanes only");
-    return V(1) / (V(1) + math::exp(V(-x)));
+    return simd::div(V(1), V(V(1) + math::exp(V(-x))));
 }
 
 }  // namespace ctnn::simd::math

@@ -63,6 +63,11 @@ template <Scalar V>
 [[nodiscard]] inline V fma(V a, V b, V c) noexcept {
     return a * b + c;
 }
+/// a / b, correctly rounded.
+template <Scalar V>
+[[nodiscard]] inline V div(V a, V b) noexcept {
+    return a / b;
+}
 /// The sum of the lanes.
 template <Scalar V>
 [[nodiscard]] inline V reduce_add(V v) noexcept {
@@ -130,6 +135,18 @@ template <class T, class A>
                                             const xsimd::batch<T, A>& c) noexcept {
     return xsimd::fma(a, b, c);
 }
+// xsimd 8.1 divides and takes square roots of float batches on AArch64 with its ARMv7 code: a reciprocal (square
+// root) estimate refined by Newton steps, which is not correctly rounded (40 % of quotients differ from a / b in the
+// last bit). AArch64 has both operations as instructions; use them, so that every lane equals the scalar result.
+template <class T, class A>
+[[nodiscard]] inline xsimd::batch<T, A> div(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b) noexcept {
+#if XSIMD_WITH_NEON64
+    if constexpr (std::is_same_v<T, float> && std::is_base_of_v<xsimd::neon64, A>) {
+        return vdivq_f32(a, b);
+    }
+#endif
+    return a / b;
+}
 template <class T, class A>
 [[nodiscard]] inline T reduce_add(const xsimd::batch<T, A>& v) noexcept {
     return xsimd::hadd(v);
@@ -188,6 +205,11 @@ template <class T, class A>
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> sqrt(const xsimd::batch<T, A>& x) noexcept {
+#if XSIMD_WITH_NEON64
+    if constexpr (std::is_same_v<T, float> && std::is_base_of_v<xsimd::neon64, A>) {
+        return vsqrtq_f32(x);  // see div
+    }
+#endif
     return xsimd::sqrt(x);
 }
 // max and min as selects, so a NaN propagates exactly as in the scalar versions (xsimd's
@@ -211,7 +233,7 @@ template <class V>
     if constexpr (std::is_same_v<scalar_t<V>, float>) {
         return math::sigmoid(x);
     } else {
-        return V(1) / (V(1) + simd::exp(V(-x)));
+        return simd::div(V(1), V(V(1) + simd::exp(V(-x))));
     }
 }
 

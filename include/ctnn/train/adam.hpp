@@ -42,16 +42,19 @@ struct Adam {
         const T b1 = static_cast<T>(beta1), b2 = static_cast<T>(beta2);
         const V beta1_v(b1), beta2_v(b2), one_minus_b1(1 - b1), one_minus_b2(1 - b2);
         const V decay(static_cast<T>(weight_decay)), eps(static_cast<T>(epsilon));
-        // Bias corrections, in double so that beta^t does not lose precision in float.
-        const V c1(static_cast<T>(1 / (1 - std::pow(beta1, static_cast<double>(t)))));
-        const V c2(static_cast<T>(1 / (1 - std::pow(beta2, static_cast<double>(t)))));
+        // Bias corrections, in T: a float network on a microcontroller then calls powf, not double pow and the
+        // software double arithmetic around it (several KB of flash without a double-precision FPU). beta rounded
+        // to float is within 2^-24 of beta, so beta^t is within about t 2^-24 of its relative value: for
+        // beta2 = 0.999 the step size moves by at most 1e-5 of itself, where beta^t still matters.
+        const V c1(T(1) / (T(1) - std::pow(b1, static_cast<T>(t))));
+        const V c2(T(1) / (T(1) - std::pow(b2, static_cast<T>(t))));
         simd::update_parameters<Arch, Net::storage_size>(
             net.storage().data(), gradients.storage().data(),
             [=](const V& g, V& w, V& m, V& v) {
                 const V d = simd::fma(decay, w, g);
                 m = simd::fma(beta1_v, m, one_minus_b1 * d);
                 v = simd::fma(beta2_v, v, one_minus_b2 * d * d);
-                w = w - eta * (m * c1) / (simd::sqrt(v * c2) + eps);
+                w = w - simd::div(V(eta * (m * c1)), V(simd::sqrt(v * c2) + eps));
             },
             state.m.data(), state.v.data());
     }
