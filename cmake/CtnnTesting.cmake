@@ -134,7 +134,8 @@ endfunction()
 # when it is missing, which CTest reports as skipped (SKIP_RETURN_CODE). The prebuilt runner keeps Catch2's
 # implementation from being compiled again for every instruction set (minutes on two cores).
 # The tests are registered with add_test, not catch_discover_tests: listing the tests at build time would already
-# execute the binary, and with it possibly unsupported instructions.
+# execute the binary, and with it possibly unsupported instructions. The build without instruction-set flags gets
+# CTNN_TEST_SCALAR_KERNELS=1: the scalar kernels do not depend on the instruction set, so only that build tests them.
 function(ctnn_add_isa_test name isa_flags cpu_feature)
     set(sources ${ARGN})
     if(NOT sources)
@@ -143,6 +144,9 @@ function(ctnn_add_isa_test name isa_flags cpu_feature)
 
     add_library(${name}_objects OBJECT ${sources})
     target_compile_options(${name}_objects PRIVATE ${isa_flags})
+    if(isa_flags STREQUAL "")
+        target_compile_definitions(${name}_objects PRIVATE CTNN_TEST_SCALAR_KERNELS=1)
+    endif()
     target_include_directories(${name}_objects PRIVATE "${CTNN_TESTS_DIR}")
     target_link_libraries(${name}_objects PRIVATE ctnn::ctnn Catch2::Catch2)
     ctnn_set_warnings(${name}_objects)

@@ -1,5 +1,6 @@
 // The batched dense-layer kernels (include/ctnn/simd/batch_kernels.hpp), checked against naive double-precision loops
-// for the instruction set this file is compiled for (ctnn::simd::default_arch) and for ctnn::simd::scalar_arch, at
+// for the instruction set this file is compiled for (ctnn::simd::default_arch) and, in the baseline build, for
+// ctnn::simd::scalar_arch, at
 // sample counts below, at and around the micro-kernel's tile, so that every tail path runs.
 
 // The same false positive of GCC 12's AVX-512 headers as in kernels_test.cpp.
@@ -208,7 +209,12 @@ struct shape {
 // below, at and past the micro-kernel's tile of inputs.
 using shapes = type_list<shape<1, 1>, shape<3, 7>, shape<7, 3>, shape<9, 16>, shape<17, 33>, shape<33, 17>,
                          shape<1, 64>, shape<40, 1>, shape<33, 64>>;
+// The scalar kernels only in the build without instruction-set flags, as in kernels_test.cpp.
+#if CTNN_TEST_SCALAR_KERNELS
 using archs = type_list<simd::default_arch, simd::scalar_arch>;
+#else
+using archs = type_list<simd::default_arch>;
+#endif
 
 template <class F, class... Archs, class... Shapes>
 void for_each_arch_and_shape(type_list<Archs...> /*archs*/, type_list<Shapes...> /*shapes*/, F&& f) {

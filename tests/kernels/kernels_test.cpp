@@ -1,6 +1,6 @@
 // The dense-layer kernels (include/ctnn/simd/kernels.hpp) and the lane-wise operations (include/ctnn/simd/ops.hpp),
 // checked against naive double-precision loops and against std:: lane by lane, for the instruction set this file is
-// compiled for (ctnn::simd::default_arch) and for ctnn::simd::scalar_arch.
+// compiled for (ctnn::simd::default_arch) and, in the baseline build, for ctnn::simd::scalar_arch.
 //
 // CMake compiles this file three times (baseline SSE2, -mavx2 -mfma, AVX-512), each into a binary of its own with the
 // CPU check tests/support/isa_guard.cpp. It also compiles with -DCTNN_FORCE_SCALAR=1, where default_arch is scalar_arch
@@ -61,8 +61,14 @@ struct shape {
 using shapes = type_list<shape<1, 1>, shape<1, 8>, shape<3, 7>, shape<7, 3>, shape<8, 8>, shape<9, 16>, shape<16, 9>,
                          shape<17, 33>, shape<33, 17>, shape<1, 64>, shape<64, 1>, shape<33, 64>, shape<64, 17>>;
 
-// Both are scalar_arch under CTNN_FORCE_SCALAR; the scalar kernels then simply run twice.
+// The scalar kernels do not depend on the instruction set, so only the build without instruction-set flags
+// (CTNN_TEST_SCALAR_KERNELS, from ctnn_add_isa_test) tests them beside default_arch; the wider builds test their own
+// kernels alone, at half the compile time. Both are scalar_arch under CTNN_FORCE_SCALAR; they then simply run twice.
+#if CTNN_TEST_SCALAR_KERNELS
 using archs = type_list<simd::default_arch, simd::scalar_arch>;
+#else
+using archs = type_list<simd::default_arch>;
+#endif
 
 template <class Arch>
 std::string arch_name() {
