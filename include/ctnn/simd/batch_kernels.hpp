@@ -88,26 +88,26 @@ inline void affine_tile(const T* w, const T* b, strided_rows<const T> x, strided
                         std::size_t first) noexcept {
     constexpr std::size_t lanes = sizeof(V) / sizeof(T);
     V acc[Rows][Columns];
-    ctnn::detail::static_for<Columns>([&](auto k) {
+    CTNN_UNROLL for (std::size_t k = 0; k < Columns; ++k) {
         if (b) {
             const V bias = simd::load<V>(b + first + k * lanes);
-            ctnn::detail::static_for<Rows>([&](auto s) { acc[s][k] = bias; });
+            CTNN_UNROLL for (std::size_t s = 0; s < Rows; ++s) acc[s][k] = bias;
         } else {
-            ctnn::detail::static_for<Rows>([&](auto s) { acc[s][k] = simd::load<V>(z[s] + first + k * lanes); });
+            CTNN_UNROLL for (std::size_t s = 0; s < Rows; ++s) acc[s][k] = simd::load<V>(z[s] + first + k * lanes);
         }
-    });
+    }
     for (std::size_t i = from; i < from + Inputs; ++i) {
         const T* row = w + i * Padded + first;
         V weights[Columns];
-        ctnn::detail::static_for<Columns>([&](auto k) { weights[k] = simd::load<V>(row + k * lanes); });
-        ctnn::detail::static_for<Rows>([&](auto s) {
+        CTNN_UNROLL for (std::size_t k = 0; k < Columns; ++k) weights[k] = simd::load<V>(row + k * lanes);
+        CTNN_UNROLL for (std::size_t s = 0; s < Rows; ++s) {
             const V xs(x[s][i]);
-            ctnn::detail::static_for<Columns>([&](auto k) { acc[s][k] = simd::fma(xs, weights[k], acc[s][k]); });
-        });
+            CTNN_UNROLL for (std::size_t k = 0; k < Columns; ++k) acc[s][k] = simd::fma(xs, weights[k], acc[s][k]);
+        }
     }
-    ctnn::detail::static_for<Rows>([&](auto s) {
-        ctnn::detail::static_for<Columns>([&](auto k) { simd::store(z[s] + first + k * lanes, acc[s][k]); });
-    });
+    CTNN_UNROLL for (std::size_t s = 0; s < Rows; ++s) {
+        CTNN_UNROLL for (std::size_t k = 0; k < Columns; ++k) simd::store(z[s] + first + k * lanes, acc[s][k]);
+    }
 }
 
 /// Calls `f(columns, first)` for each block of the micro-kernel's output registers: `columns` (an integral constant)
@@ -153,22 +153,24 @@ inline void outer_products_tile(T* dw, strided_rows<const T> x, strided_rows<con
                                 std::size_t i, std::size_t first) noexcept {
     constexpr std::size_t lanes = sizeof(V) / sizeof(T);
     V acc[Inputs][Columns];
-    ctnn::detail::static_for<Inputs>([&](auto k) {
-        ctnn::detail::static_for<Columns>(
-            [&](auto c) { acc[k][c] = simd::load<V>(dw + (i + k) * Padded + first + c * lanes); });
-    });
+    CTNN_UNROLL for (std::size_t k = 0; k < Inputs; ++k) {
+        CTNN_UNROLL for (std::size_t c = 0; c < Columns; ++c) {
+            acc[k][c] = simd::load<V>(dw + (i + k) * Padded + first + c * lanes);
+        }
+    }
     for (std::size_t s = 0; s < samples; ++s) {
         V d[Columns];
-        ctnn::detail::static_for<Columns>([&](auto c) { d[c] = simd::load<V>(dz[s] + first + c * lanes); });
-        ctnn::detail::static_for<Inputs>([&](auto k) {
+        CTNN_UNROLL for (std::size_t c = 0; c < Columns; ++c) d[c] = simd::load<V>(dz[s] + first + c * lanes);
+        CTNN_UNROLL for (std::size_t k = 0; k < Inputs; ++k) {
             const V xs(x[s][i + k]);
-            ctnn::detail::static_for<Columns>([&](auto c) { acc[k][c] = simd::fma(xs, d[c], acc[k][c]); });
-        });
+            CTNN_UNROLL for (std::size_t c = 0; c < Columns; ++c) acc[k][c] = simd::fma(xs, d[c], acc[k][c]);
+        }
     }
-    ctnn::detail::static_for<Inputs>([&](auto k) {
-        ctnn::detail::static_for<Columns>(
-            [&](auto c) { simd::store(dw + (i + k) * Padded + first + c * lanes, acc[k][c]); });
-    });
+    CTNN_UNROLL for (std::size_t k = 0; k < Inputs; ++k) {
+        CTNN_UNROLL for (std::size_t c = 0; c < Columns; ++c) {
+            simd::store(dw + (i + k) * Padded + first + c * lanes, acc[k][c]);
+        }
+    }
 }
 
 /// outer_products_tile over every output register, for `Inputs` rows of w from row i.
@@ -203,18 +205,19 @@ template <class V, std::size_t Padded, std::size_t Inputs, class T>
 inline void transposed_rows(const T* w, const T* dz, T* dx, std::size_t i) noexcept {
     constexpr std::size_t lanes = sizeof(V) / sizeof(T);
     V acc[Inputs];
-    ctnn::detail::static_for<Inputs>([&](auto k) { acc[k] = V(T(0)); });
+    CTNN_UNROLL for (std::size_t k = 0; k < Inputs; ++k) acc[k] = V(T(0));
     for (std::size_t o = 0; o < Padded; o += lanes) {
         const V d = simd::load<V>(dz + o);
-        ctnn::detail::static_for<Inputs>(
-            [&](auto k) { acc[k] = simd::fma(simd::load<V>(w + (i + k) * Padded + o), d, acc[k]); });
+        CTNN_UNROLL for (std::size_t k = 0; k < Inputs; ++k) {
+            acc[k] = simd::fma(simd::load<V>(w + (i + k) * Padded + o), d, acc[k]);
+        }
     }
     if constexpr (Inputs == lanes) {
         alignas(V) T sums[lanes];
         simd::store(sums, sums_of(acc));
-        ctnn::detail::static_for<Inputs>([&](auto k) { dx[i + k] = sums[k]; });
+        CTNN_UNROLL for (std::size_t k = 0; k < Inputs; ++k) dx[i + k] = sums[k];
     } else {
-        ctnn::detail::static_for<Inputs>([&](auto k) { dx[i + k] = simd::reduce_add(acc[k]); });
+        CTNN_UNROLL for (std::size_t k = 0; k < Inputs; ++k) dx[i + k] = simd::reduce_add(acc[k]);
     }
 }
 

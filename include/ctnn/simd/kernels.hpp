@@ -33,29 +33,31 @@ template <class V, std::size_t In, std::size_t Padded, std::size_t Blocks, std::
 inline void affine_block(const T* w, const T* b, const T* x, T* z, std::size_t first) noexcept {
     constexpr std::size_t lanes = sizeof(V) / sizeof(T);
     V acc[Partials][Blocks];
-    ctnn::detail::static_for<Blocks>([&](auto k) {
+    CTNN_UNROLL for (std::size_t k = 0; k < Blocks; ++k) {
         acc[0][k] = simd::load<V>((b ? b : z) + first + k * lanes);
-        ctnn::detail::static_for<Partials - 1>([&](auto p) { acc[p + 1][k] = V(T(0)); });
-    });
+        CTNN_UNROLL for (std::size_t p = 1; p < Partials; ++p) acc[p][k] = V(T(0));
+    }
     constexpr std::size_t whole = In / Partials * Partials;
     for (std::size_t i = 0; i < whole; i += Partials) {
-        ctnn::detail::static_for<Partials>([&](auto p) {
+        CTNN_UNROLL for (std::size_t p = 0; p < Partials; ++p) {
             const V xi(x[i + p]);
             const T* row = w + (i + p) * Padded + first;
-            ctnn::detail::static_for<Blocks>(
-                [&](auto k) { acc[p][k] = simd::fma(xi, simd::load<V>(row + k * lanes), acc[p][k]); });
-        });
+            CTNN_UNROLL for (std::size_t k = 0; k < Blocks; ++k) {
+                acc[p][k] = simd::fma(xi, simd::load<V>(row + k * lanes), acc[p][k]);
+            }
+        }
     }
     for (std::size_t i = whole; i < In; ++i) {
         const V xi(x[i]);
         const T* row = w + i * Padded + first;
-        ctnn::detail::static_for<Blocks>(
-            [&](auto k) { acc[0][k] = simd::fma(xi, simd::load<V>(row + k * lanes), acc[0][k]); });
+        CTNN_UNROLL for (std::size_t k = 0; k < Blocks; ++k) {
+            acc[0][k] = simd::fma(xi, simd::load<V>(row + k * lanes), acc[0][k]);
+        }
     }
-    ctnn::detail::static_for<Blocks>([&](auto k) {
-        ctnn::detail::static_for<Partials - 1>([&](auto p) { acc[0][k] += acc[p + 1][k]; });
+    CTNN_UNROLL for (std::size_t k = 0; k < Blocks; ++k) {
+        CTNN_UNROLL for (std::size_t p = 1; p < Partials; ++p) acc[0][k] += acc[p][k];
         simd::store(z + first + k * lanes, acc[0][k]);
-    });
+    }
 }
 
 }  // namespace detail
