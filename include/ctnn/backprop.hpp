@@ -187,11 +187,13 @@ template <class Loss, class Net, std::size_t S>
     }
 }
 
-/// The mean loss over a batch, in inference mode.
+/// The mean loss over a batch, in inference mode. Puts a Workspace<Net>
+/// (Net::backward_stack_bytes) on the stack; pass one where the stack is small.
 template <class Loss, class Net>
 [[nodiscard]] typename Net::value_type loss(const Net& net, std::span<const typename Net::input_type> inputs,
                                             std::span<const typename Net::output_type> targets) noexcept {
     Workspace<Net> workspace;
+    static_assert(sizeof(workspace) == Net::backward_stack_bytes);
     return loss<Loss>(net, inputs, targets, workspace);
 }
 
@@ -235,12 +237,14 @@ typename Net::value_type backward(const Net& net, std::span<const typename Net::
     }
 }
 
-/// Backpropagation over a batch in inference mode (RReLU at its mean slope).
+/// Backpropagation over a batch in inference mode (RReLU at its mean slope). Puts a
+/// Workspace<Net> (Net::backward_stack_bytes) on the stack; pass one where the stack is small.
 template <class Loss, class Net>
 typename Net::value_type backward(const Net& net, std::span<const typename Net::input_type> inputs,
                                   std::span<const typename Net::output_type> targets, Gradients<Net>& gradients,
                                   std::span<typename Net::input_type> input_gradients = {}) noexcept {
     Workspace<Net> workspace;
+    static_assert(sizeof(workspace) == Net::backward_stack_bytes);
     return backward<Loss>(net, inputs, targets, gradients, workspace, input_gradients);
 }
 

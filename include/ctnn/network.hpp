@@ -8,6 +8,7 @@
 #include "ctnn/detail/layer_list.hpp"
 #include "ctnn/detail/static_for.hpp"
 #include "ctnn/simd/arch.hpp"
+#include "ctnn/workspace.hpp"
 
 #include <boost/hana/for_each.hpp>
 
@@ -100,6 +101,27 @@ public:
         }
     }();
 
+private:
+    // A row of the widest layer; forward(x) keeps two (one layer's input and output), the batch
+    // forward two tiles of batch_tile.
+    using buffer_row = std::array<T, layers::max_padded_size>;
+    using sample_buffers = std::array<buffer_row, 2>;
+    using tile_buffers = std::array<std::array<buffer_row, batch_tile>, 2>;
+
+public:
+    /// Bytes of the buffers forward(x) puts on the stack: two rows of the widest layer,
+    /// 2 x padded(max units) x sizeof(T), where padded(n) rounds n up to whole registers
+    /// (128 for 2-16-16-1 float; 8 MiB, Linux's default stack, for a layer of 2^20 float units).
+    /// The calls' own frames come on top. forward(x, workspace) puts none there.
+    static constexpr std::size_t forward_stack_bytes = sizeof(sample_buffers);
+    /// Bytes of the buffers the batch forward(inputs, outputs) puts on the stack:
+    /// batch_tile x forward_stack_bytes. forward(inputs, outputs, workspace) puts none there.
+    static constexpr std::size_t batch_forward_stack_bytes = sizeof(tile_buffers);
+    /// Bytes of the buffers ctnn::backward and ctnn::loss put on the stack when no workspace is
+    /// given (a ctnn::Workspace<Net>): 3 x batch_tile x (sum of padded(units) over the layers)
+    /// x sizeof(T), plus padded(units) x sizeof(T) per RReLU layer. Passing a workspace puts none there.
+    static constexpr std::size_t backward_stack_bytes = sizeof(typename layers::template caches<batch_tile>);
+
     /// Every weight and bias zero, PReLU slopes at their initial value.
     constexpr BasicNetwork() noexcept {
         boost::hana::for_each(layers::types,
@@ -107,49 +129,38 @@ public:
     }
 
     /// The output for one input. Inference mode: RReLU uses its mean slope.
+    /// Puts forward_stack_bytes of buffers on the stack; forward(x, workspace) puts none there.
     [[nodiscard]] output_type forward(const input_type& x) const noexcept {
-        alignas(alignment) std::array<T, layers::max_padded_size> buffers[2];
-        const T* in = x.data();
-        std::size_t next = 0;
-        boost::hana::for_each(layers::types, [&](auto layer) {
-            using L = typename decltype(layer)::type;
-            L::forward(storage_.data(), in, buffers[next].data());
-            in = buffers[next].data();
-            next ^= 1;
-        });
-        output_type y;
-        for (std::size_t k = 0; k < output_size; ++k) y[k] = in[k];
-        return y;
+        alignas(alignment) sample_buffers buffers;
+        return forward_sample(x, [&](auto i) { return buffers[i % 2].data(); });
+    }
+
+    /// forward(x) with the workspace's rows as its buffers instead of the stack, for layers too
+    /// wide for the stack: the same output, bit for bit, and in inference mode too, whatever the
+    /// workspace's RReLU mode. Overwrites the first `y` row of every layer in the workspace.
+    template <std::size_t S>
+    [[nodiscard]] output_type forward(const input_type& x, Workspace<BasicNetwork, S>& workspace) const noexcept {
+        return forward_sample(x, [&](auto i) { return workspace.template layer<i>().y[0].data(); });
     }
 
     /// The outputs for a batch: `outputs[s] = forward(inputs[s])`, up to rounding (the sums
     /// are the same; the batched kernels may contract them differently). Runs batch_tile
-    /// samples at a time through each layer, with two buffers of batch_tile x the widest
-    /// layer on the stack.
+    /// samples at a time through each layer, with batch_forward_stack_bytes of buffers (two
+    /// tiles of batch_tile rows of the widest layer) on the stack.
     /// Requires: both spans have the same length.
     void forward(std::span<const input_type> inputs, std::span<output_type> outputs) const noexcept {
-        CTNN_ASSERT(inputs.size() == outputs.size(), "Network::forward: inputs and outputs differ in length");
-        if constexpr (batch_tile == 1) {
-            for (std::size_t s = 0; s < inputs.size(); ++s) outputs[s] = forward(inputs[s]);
-        } else {
-            using row = std::array<T, layers::max_padded_size>;
-            alignas(alignment) std::array<row, batch_tile> buffers[2];
-            for (std::size_t first = 0; first < inputs.size(); first += batch_tile) {
-                const std::size_t count = std::min(batch_tile, inputs.size() - first);
-                detail::static_for<layer_count>([&](auto i) {
-                    using L = typename layers::template at<i>;
-                    if constexpr (i == 0) {
-                        L::forward(storage_.data(), inputs.data() + first, buffers[0].data(), count);
-                    } else {
-                        L::forward(storage_.data(), buffers[(i - 1) % 2].data(), buffers[i % 2].data(), count);
-                    }
-                });
-                const row* out = buffers[(layer_count - 1) % 2].data();
-                for (std::size_t s = 0; s < count; ++s) {
-                    for (std::size_t k = 0; k < output_size; ++k) outputs[first + s][k] = out[s][k];
-                }
-            }
-        }
+        alignas(alignment) tile_buffers buffers;
+        forward_batch<batch_tile>(inputs, outputs, [&](auto i) { return buffers[i % 2].data(); });
+    }
+
+    /// The batch forward with the workspace's rows as its buffers instead of the stack: tiles of
+    /// `S` samples (the workspace's), each layer's outputs in its `y` rows; inference mode, as
+    /// forward(inputs, outputs), and equal to it bit for bit when S is batch_tile.
+    /// Requires: both spans have the same length.
+    template <std::size_t S>
+    void forward(std::span<const input_type> inputs, std::span<output_type> outputs,
+                 Workspace<BasicNetwork, S>& workspace) const noexcept {
+        forward_batch<S>(inputs, outputs, [&](auto i) { return workspace.template layer<i>().y.data(); });
     }
 
     /// Copies every parameter out in the canonical order: for each layer its weight as
@@ -221,6 +232,49 @@ public:
     friend constexpr bool operator==(const BasicNetwork&, const BasicNetwork&) = default;
 
 private:
+    // One sample through every layer: layer i writes its padded output row to rows(i), which the
+    // next layer reads.
+    template <class Rows>
+    output_type forward_sample(const input_type& x, Rows&& rows) const noexcept {
+        const T* in = x.data();
+        detail::static_for<layer_count>([&](auto i) {
+            using L = typename layers::template at<i>;
+            T* y = rows(i);
+            L::forward(storage_.data(), in, y);
+            in = y;
+        });
+        output_type y;
+        for (std::size_t k = 0; k < output_size; ++k) y[k] = in[k];
+        return y;
+    }
+
+    // The batch through every layer, Tile samples at a time: layer i writes the tile's rows to
+    // rows(i) (Tile rows of at least its padded width), which the next layer reads.
+    template <std::size_t Tile, class Rows>
+    void forward_batch(std::span<const input_type> inputs, std::span<output_type> outputs, Rows&& rows) const noexcept {
+        CTNN_ASSERT(inputs.size() == outputs.size(), "Network::forward: inputs and outputs differ in length");
+        for (std::size_t first = 0; first < inputs.size(); first += Tile) {
+            if constexpr (Tile == 1) {
+                // One sample: the one-sample kernels, as forward(x).
+                outputs[first] = forward_sample(inputs[first], [&](auto i) { return rows(i)->data(); });
+            } else {
+                const std::size_t count = std::min(Tile, inputs.size() - first);
+                detail::static_for<layer_count>([&](auto i) {
+                    using L = typename layers::template at<i>;
+                    if constexpr (i == 0) {
+                        L::forward(storage_.data(), inputs.data() + first, rows(i), count);
+                    } else {
+                        L::forward(storage_.data(), rows(std::integral_constant<std::size_t, i - 1>{}), rows(i), count);
+                    }
+                });
+                const auto* out = rows(std::integral_constant<std::size_t, layer_count - 1>{});
+                for (std::size_t s = 0; s < count; ++s) {
+                    for (std::size_t k = 0; k < output_size; ++k) outputs[first + s][k] = out[s][k];
+                }
+            }
+        }
+    }
+
     alignas(alignment) std::array<T, storage_size> storage_{};
 };
 

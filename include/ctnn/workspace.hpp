@@ -16,15 +16,6 @@
 
 namespace ctnn {
 
-namespace detail {
-template <class List, std::size_t Samples>
-struct caches_of;
-template <template <class...> class List, class... Layers, std::size_t Samples>
-struct caches_of<List<Layers...>, Samples> {
-    using type = boost::hana::tuple<typename Layers::template cache<Samples>...>;
-};
-}  // namespace detail
-
 /// Buffers for forward and backward passes of a `Net` over up to `Samples` samples at a
 /// time (per layer: z, y and delta rows of its padded width; `Net::batch_tile` by default,
 /// so a minibatch runs through the batched kernels). A fresh workspace is in inference
@@ -87,7 +78,7 @@ private:
         return static_cast<value_type>(R::num) / static_cast<value_type>(R::den);
     }
 
-    typename detail::caches_of<layers, Samples>::type caches_;
+    typename layers::template caches<Samples> caches_;
 };
 
 }  // namespace ctnn

@@ -3,21 +3,14 @@
 // backward pass checked against central differences of the loss in double.
 #include <ctnn/ctnn.hpp>
 
+#include "support/expect.hpp"
+
 #include <cmath>
 #include <cstdio>
 
 namespace {
 
-int checks = 0;
-int failures = 0;
-
-void expect(bool ok, const char* what) {
-    ++checks;
-    if (!ok) {
-        std::printf("FAILED: %s\n", what);
-        ++failures;
-    }
-}
+using ctnn_test::expect;
 
 template <class Loss, class Net>
 void check(const char* name) {
@@ -59,6 +52,5 @@ int main() {
         "sigmoid / binary cross-entropy");
     check<CategoricalCrossEntropy, Network<double, Input<4>, Dense<17, ELU<>>, Dense<3, Softmax>>>(
         "softmax / categorical cross-entropy");
-    std::printf("%d passed, %d failed\n", checks - failures, failures);
-    return failures == 0 ? 0 : 1;
+    return ctnn_test::summary();
 }

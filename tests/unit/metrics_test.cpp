@@ -88,6 +88,13 @@ TEST_CASE("accuracy and the confusion matrix of a hand-set softmax network", "[m
     using Row = std::array<std::size_t, 2>;
     CHECK(m.counts == std::array<Row, 2>{Row{1, 0}, Row{1, 2}});
     CHECK(m.accuracy() == data::accuracy(net, d));
+
+    // The same through a workspace's rows instead of stack buffers.
+    Workspace<Net, 1> workspace;
+    CHECK(data::predict_class(net, {3, -1}, workspace) == 0);
+    CHECK(data::predict_class(net, {2, 3}, workspace) == 1);
+    CHECK(data::accuracy(net, d, workspace) == 0.75);
+    CHECK(data::confusion_matrix(net, d, workspace).counts == std::array<Row, 2>{Row{1, 0}, Row{1, 2}});
 }
 
 TEST_CASE("accuracy of a three-class float network", "[metrics][accuracy]") {
@@ -124,4 +131,10 @@ TEST_CASE("A single sigmoid output predicts class 1 at 0.5 and above", "[metrics
     STATIC_REQUIRE(decltype(m)::class_count == 2);
     using Row = std::array<std::size_t, 2>;
     CHECK(m.counts == std::array<Row, 2>{Row{1, 1}, Row{1, 2}});
+
+    Workspace<Net> workspace;
+    CHECK(data::predict_class(net, {0.0}, workspace) == 1);
+    CHECK(data::predict_class(net, {-1e-3}, workspace) == 0);
+    CHECK(data::accuracy(net, d, workspace) == Approx(0.6));
+    CHECK(data::confusion_matrix(net, d, workspace).counts == std::array<Row, 2>{Row{1, 1}, Row{1, 2}});
 }

@@ -7,6 +7,8 @@
 
 #include <array>
 #include <cmath>
+#include <cstring>
+#include <memory>
 #include <ratio>
 #include <vector>
 
@@ -82,6 +84,59 @@ TEST_CASE("The batch forward pass equals one forward pass per sample, up to roun
             for (std::size_t k = 0; k < Net::output_size; ++k) CHECK(outputs[s][k] == Approx(one[k]).epsilon(1e-5));
         }
     }
+}
+
+namespace {
+template <class T, std::size_t N>
+bool same_bits(const std::array<T, N>& a, const std::array<T, N>& b) {
+    return std::memcmp(a.data(), b.data(), sizeof a) == 0;
+}
+
+// The forward passes through a workspace against those through stack buffers: the same kernels, so the same bits,
+// but for workspace tiles of another size than batch_tile, whose batched sums may be contracted differently.
+template <class Net>
+void require_workspace_forward_is_forward(std::uint64_t seed) {
+    auto workspace = std::make_unique<Workspace<Net>>();
+    auto one_row = std::make_unique<Workspace<Net, 1>>();
+    auto three_rows = std::make_unique<Workspace<Net, 3>>();
+    Random random(seed);
+    Net net;
+    ctnn_test::randomize(net, random);
+    // Training mode (RReLU slopes drawn) must not reach an inference pass.
+    workspace->draw_slopes(random);
+    three_rows->draw_slopes(random);
+    const auto inputs = ctnn_test::make_inputs<Net>(2 * Net::batch_tile + 5, random);
+    const std::size_t n = inputs.size();
+    std::vector<typename Net::output_type> on_stack(n), tiles(n), rows(n), threes(n);
+    net.forward(inputs, on_stack);
+    net.forward(inputs, tiles, *workspace);
+    net.forward(inputs, rows, *one_row);
+    net.forward(inputs, threes, *three_rows);
+    for (std::size_t s = 0; s < n; ++s) {
+        const auto one = net.forward(inputs[s]);
+        CHECK(same_bits(net.forward(inputs[s], *workspace), one));
+        CHECK(same_bits(net.forward(inputs[s], *three_rows), one));
+        CHECK(same_bits(rows[s], one));
+        CHECK(same_bits(tiles[s], on_stack[s]));
+        const double tolerance = std::is_same_v<typename Net::value_type, float> ? 1e-5 : 1e-13;
+        for (std::size_t k = 0; k < Net::output_size; ++k) {
+            CHECK(static_cast<double>(threes[s][k]) ==
+                  Approx(static_cast<double>(one[k])).epsilon(tolerance).margin(tolerance));
+        }
+    }
+}
+}  // namespace
+
+TEST_CASE("The forward passes with a workspace give the stack buffers' outputs, in inference mode",
+          "[network][forward][workspace]") {
+    using ctnn::simd::scalar_arch;
+    require_workspace_forward_is_forward<
+        Network<float, Input<5>, Dense<9, PReLU<>>, Dense<7, RReLU<>>, Dense<4, Softmax>>>(1);
+    require_workspace_forward_is_forward<
+        BasicNetwork<scalar_arch, double, Input<5>, Dense<9, PReLU<>>, Dense<7, RReLU<>>, Dense<4, Softmax>>>(2);
+    require_workspace_forward_is_forward<Network<double, Input<3>, Dense<33, Tanh>, Dense<1, Sigmoid>>>(3);
+    require_workspace_forward_is_forward<
+        BasicNetwork<scalar_arch, float, Input<3>, Dense<33, Tanh>, Dense<1, Sigmoid>>>(4);
 }
 
 namespace {

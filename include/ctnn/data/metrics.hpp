@@ -11,6 +11,7 @@
 #endif
 
 #include "ctnn/data/dataset.hpp"
+#include "ctnn/workspace.hpp"
 
 #include <algorithm>
 #include <array>
@@ -34,11 +35,11 @@ template <class T, std::size_t N>
     return best;
 }
 
-/// The class the network predicts for `x`: the argmax of its outputs, or for a network
-/// with a single (Sigmoid) output, 1 when the output is at least 0.5 and 0 otherwise.
+namespace detail {
+
+/// The class of the output `y` (see predict_class).
 template <class Net>
-[[nodiscard]] std::size_t predict_class(const Net& net, const typename Net::input_type& x) noexcept {
-    const auto y = net.forward(x);
+[[nodiscard]] std::size_t class_of(const typename Net::output_type& y) noexcept {
     if constexpr (Net::output_size == 1) {
         return y[0] >= typename Net::value_type(0.5) ? 1 : 0;
     } else {
@@ -46,20 +47,33 @@ template <class Net>
     }
 }
 
-namespace detail {
-
 template <class Net, class T, std::size_t Inputs, std::size_t Outputs>
 inline constexpr bool dataset_fits = (Net::input_size == Inputs) && (Net::output_size == Outputs) &&
                                      (std::is_same_v<typename Net::value_type, T>);
 
 }  // namespace detail
 
-/// The fraction of samples whose predicted class (predict_class) is their label.
-///
-/// Requires: the dataset has labels (so it is not empty); its T, Inputs and Outputs are
-/// the network's value_type, input_size and output_size (checked at compile time).
-template <class Net, class T, std::size_t Inputs, std::size_t Outputs>
-[[nodiscard]] double accuracy(const Net& net, const Dataset<T, Inputs, Outputs>& dataset) noexcept {
+/// The class the network predicts for `x`: the argmax of its outputs, or for a network
+/// with a single (Sigmoid) output, 1 when the output is at least 0.5 and 0 otherwise.
+/// Puts Net::forward_stack_bytes on the stack, as Network::forward(x).
+template <class Net>
+[[nodiscard]] std::size_t predict_class(const Net& net, const typename Net::input_type& x) noexcept {
+    return detail::class_of<Net>(net.forward(x));
+}
+
+/// predict_class(net, x) with the workspace's rows as the forward pass's buffers
+/// (Network::forward(x, workspace)), for networks too wide for the stack.
+template <class Net, std::size_t S>
+[[nodiscard]] std::size_t predict_class(const Net& net, const typename Net::input_type& x,
+                                        Workspace<Net, S>& workspace) noexcept {
+    return detail::class_of<Net>(net.forward(x, workspace));
+}
+
+namespace detail {
+
+/// accuracy() with `predict(x)` for predict_class(net, x).
+template <class Net, class T, std::size_t Inputs, std::size_t Outputs, class Predict>
+[[nodiscard]] double accuracy(const Dataset<T, Inputs, Outputs>& dataset, Predict&& predict) noexcept {
     static_assert(detail::dataset_fits<Net, T, Inputs, Outputs>,
                   "ctnn::data::accuracy(net, dataset): the dataset's T, Inputs and Outputs must be the network's "
                   "value_type, input_size and output_size; declare it as Dataset<Net::value_type, "
@@ -69,12 +83,30 @@ template <class Net, class T, std::size_t Inputs, std::size_t Outputs>
                     "ctnn::data::accuracy(net, dataset): the dataset must have a label for every sample");
         std::size_t correct = 0;
         for (std::size_t s = 0; s < dataset.size(); ++s) {
-            if (predict_class(net, dataset.inputs[s]) == dataset.labels[s]) ++correct;
+            if (predict(dataset.inputs[s]) == dataset.labels[s]) ++correct;
         }
         return static_cast<double>(correct) / static_cast<double>(dataset.size());
     } else {
         return 0.0;
     }
+}
+
+}  // namespace detail
+
+/// The fraction of samples whose predicted class (predict_class) is their label.
+///
+/// Requires: the dataset has labels (so it is not empty); its T, Inputs and Outputs are
+/// the network's value_type, input_size and output_size (checked at compile time).
+template <class Net, class T, std::size_t Inputs, std::size_t Outputs>
+[[nodiscard]] double accuracy(const Net& net, const Dataset<T, Inputs, Outputs>& dataset) noexcept {
+    return detail::accuracy<Net>(dataset, [&](const auto& x) { return predict_class(net, x); });
+}
+
+/// accuracy(net, dataset) with the workspace's rows as the forward pass's buffers.
+template <class Net, class T, std::size_t Inputs, std::size_t Outputs, std::size_t S>
+[[nodiscard]] double accuracy(const Net& net, const Dataset<T, Inputs, Outputs>& dataset,
+                              Workspace<Net, S>& workspace) noexcept {
+    return detail::accuracy<Net>(dataset, [&](const auto& x) { return predict_class(net, x, workspace); });
 }
 
 /// Counts of (true class, predicted class) pairs: `counts[truth][predicted]`. Rows are the
@@ -192,13 +224,12 @@ private:
     }
 };
 
-/// The confusion matrix of `net`'s predictions (predict_class) on `dataset`: Outputs
-/// classes, or 2 for a single-output network.
-///
-/// Requires: as for accuracy().
-template <class Net, class T, std::size_t Inputs, std::size_t Outputs>
+namespace detail {
+
+/// confusion_matrix() with `predict(x)` for predict_class(net, x).
+template <class Net, class T, std::size_t Inputs, std::size_t Outputs, class Predict>
 [[nodiscard]] ConfusionMatrix<Dataset<T, Inputs, Outputs>::class_count> confusion_matrix(
-    const Net& net, const Dataset<T, Inputs, Outputs>& dataset) noexcept {
+    const Dataset<T, Inputs, Outputs>& dataset, Predict&& predict) noexcept {
     static_assert(detail::dataset_fits<Net, T, Inputs, Outputs>,
                   "ctnn::data::confusion_matrix(net, dataset): the dataset's T, Inputs and Outputs must be the "
                   "network's value_type, input_size and output_size; declare it as Dataset<Net::value_type, "
@@ -207,11 +238,28 @@ template <class Net, class T, std::size_t Inputs, std::size_t Outputs>
     if constexpr (detail::dataset_fits<Net, T, Inputs, Outputs>) {  // else only the static_assert speaks
         CTNN_ASSERT(dataset.has_labels() && dataset.valid(),
                     "ctnn::data::confusion_matrix(net, dataset): the dataset must have a label for every sample");
-        for (std::size_t s = 0; s < dataset.size(); ++s) {
-            matrix.add(dataset.labels[s], predict_class(net, dataset.inputs[s]));
-        }
+        for (std::size_t s = 0; s < dataset.size(); ++s) matrix.add(dataset.labels[s], predict(dataset.inputs[s]));
     }
     return matrix;
+}
+
+}  // namespace detail
+
+/// The confusion matrix of `net`'s predictions (predict_class) on `dataset`: Outputs
+/// classes, or 2 for a single-output network.
+///
+/// Requires: as for accuracy().
+template <class Net, class T, std::size_t Inputs, std::size_t Outputs>
+[[nodiscard]] ConfusionMatrix<Dataset<T, Inputs, Outputs>::class_count> confusion_matrix(
+    const Net& net, const Dataset<T, Inputs, Outputs>& dataset) noexcept {
+    return detail::confusion_matrix<Net>(dataset, [&](const auto& x) { return predict_class(net, x); });
+}
+
+/// confusion_matrix(net, dataset) with the workspace's rows as the forward pass's buffers.
+template <class Net, class T, std::size_t Inputs, std::size_t Outputs, std::size_t S>
+[[nodiscard]] ConfusionMatrix<Dataset<T, Inputs, Outputs>::class_count> confusion_matrix(
+    const Net& net, const Dataset<T, Inputs, Outputs>& dataset, Workspace<Net, S>& workspace) noexcept {
+    return detail::confusion_matrix<Net>(dataset, [&](const auto& x) { return predict_class(net, x, workspace); });
 }
 
 }  // namespace ctnn::data

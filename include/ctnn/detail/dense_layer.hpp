@@ -46,14 +46,22 @@ struct dense_layer {
     /// One sample's values of this layer: a row of whole registers.
     using row = std::array<T, padded_size>;
 
-    /// The buffers a training pass over up to `Samples` samples keeps for this layer, a row per sample.
+    /// The slopes of a layer without random slopes: no room in a cache, and none to hand to activate().
+    struct no_slopes {
+        [[nodiscard]] constexpr T* data() const noexcept { return nullptr; }
+    };
+
+    /// The buffers a training pass over up to `Samples` samples keeps for this layer, a row per sample:
+    /// sizeof(cache<S>) is exactly 3 S rows (and one of RReLU slopes), so the sizes a network states
+    /// (Network::backward_stack_bytes) count rows and nothing else.
     template <std::size_t Samples>
     struct cache {
         alignas(simd::alignment<T, Arch>) std::array<row, Samples> z{};      // pre-activation
         alignas(simd::alignment<T, Arch>) std::array<row, Samples> y{};      // activation
         alignas(simd::alignment<T, Arch>) std::array<row, Samples> delta{};  // dL/dz, then scratch
         // RReLU: this step's slope per unit, shared by the step's samples.
-        alignas(simd::alignment<T, Arch>) std::array<T, random_slope ? padded_size : 0> slope{};
+        [[no_unique_address]] alignas(
+            simd::alignment<T, Arch>) std::conditional_t<random_slope, row, no_slopes> slope{};
     };
 
     /// Calls `f(k, s)` for every parameter: `k` its index in the canonical order within the

@@ -53,6 +53,10 @@ struct layer_list {
     static constexpr std::size_t max_padded_size = std::max({Layers::padded_size...});
     static constexpr std::size_t padded_sum = (Layers::padded_size + ...);
 
+    /// The buffers of a training pass over up to `Samples` samples, per layer (ctnn::Workspace).
+    template <std::size_t Samples>
+    using caches = boost::hana::tuple<typename Layers::template cache<Samples>...>;
+
     template <std::size_t I>
     using at = typename decltype(+boost::hana::at_c<I>(types))::type;
     using first = at<0>;
