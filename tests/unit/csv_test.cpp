@@ -613,6 +613,8 @@ TEST_CASE("CsvHeader::detect reports a first data row with a gap or a bad token 
               "CsvOptions::whitespace_delimited");
         CHECK(parse_csv("1,?,0\n", {}, "q.csv").error().message() ==
               "q.csv:1:2: expected a number, found \"?\": missing values are not supported");
+        CHECK(parse_csv("1,0\n2,Iris setosa\n", {}, "n.csv").error().message() ==
+              "n.csv:2:2: expected a whole-number class label, found \"Iris setosa\"");  // words, no hint
     }
 }
 
@@ -842,7 +844,15 @@ TEST_CASE("parse_csv reads a large text without a fault and in linear time", "[c
         for (int c = 0; c < 7; ++c) {
             const int v = (r * 7 + c) % 1000;
             sum += v / 8.0;
-            text += (c % 3 == 0 ? "\"" + std::to_string(v / 8.0) + "\"" : std::to_string(v / 8.0)) + ",";
+            const std::string number = std::to_string(v / 8.0);
+            if (c % 3 == 0) {  // quoted
+                text += '"';
+                text += number;
+                text += "\",";
+            } else {
+                text += number;
+                text += ',';
+            }
         }
         text += std::to_string(r % 10) + (r % 2 == 0 ? "\n" : "\r\n");
     }

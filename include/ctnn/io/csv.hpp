@@ -146,12 +146,15 @@ inline bool is_missing_marker(std::string_view s) noexcept {
     return false;
 }
 
-/// Whether `s` holds spaces or tabs between other characters (fields of a column-aligned
-/// file read with a one-character delimiter).
-inline bool has_inner_space(std::string_view s) noexcept {
+/// Whether `s` is numbers separated by spaces or tabs ("1.0   2.0\t-3e4"): a line of a
+/// column-aligned file read with a one-character delimiter.
+inline bool is_spaced_numbers(std::string_view s) noexcept {
     const std::size_t first = s.find_first_not_of(" \t");
     const std::size_t last = s.find_last_not_of(" \t");
-    return first != std::string_view::npos && s.substr(first, last - first + 1).find_first_of(" \t") != s.npos;
+    if (first == std::string_view::npos) return false;
+    s = s.substr(first, last - first + 1);
+    return s.find_first_of(" \t") != std::string_view::npos &&
+           s.find_first_not_of("0123456789.eE+- \t") == std::string_view::npos;
 }
 
 /// Whether `s` is digits, one comma and digits, with an optional sign: a decimal comma.
@@ -259,7 +262,7 @@ private:
     [[nodiscard]] std::string hint() const {
         if (detail::is_missing_marker(text)) return ": missing values are not supported";
         if (detail::is_decimal_comma(text)) return ": write decimals with a point (1.5), not a comma";
-        if (detail::has_inner_space(text))
+        if (detail::is_spaced_numbers(text))
             return ": for columns separated by spaces, set CsvOptions::whitespace_delimited";
         return {};
     }
