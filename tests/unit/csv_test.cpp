@@ -835,9 +835,9 @@ TEST_CASE("whitespace_delimited reads column-aligned files like the UCI reposito
     }
 }
 
-TEST_CASE("parse_csv reads a large text without a fault and in linear time", "[csv][format]") {
-    // 20000 rows of 8 fields in mixed spellings; a reader that copied per character or
-    // rescanned lines would still pass, so this checks the values, and the time only loosely.
+TEST_CASE("parse_csv reads a large text in mixed spellings and line endings exactly", "[csv][format]") {
+    // 20000 rows of 8 fields, quoted and bare, LF and CRLF: every value read and summed in order. (Its speed is
+    // measured with callgrind, not here: a unit test does not time.)
     std::string text = "a,b,c,d,e,f,g,label\r\n";
     double sum = 0;
     for (int r = 0; r < 20000; ++r) {
@@ -856,15 +856,12 @@ TEST_CASE("parse_csv reads a large text without a fault and in linear time", "[c
         }
         text += std::to_string(r % 10) + (r % 2 == 0 ? "\n" : "\r\n");
     }
-    const auto start = std::chrono::steady_clock::now();
     const auto result = parse_csv(text);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     REQUIRE(result.ok());
     CHECK(result.value().rows == 20000);
     double total = 0;
     for (double v : result.value().values) total += v;
-    CHECK(total == sum);   // eighths are exact, and the order of the sums is the same
-    CHECK(seconds < 5.0);  // about 0.02 s in a release build; generous for the sanitizers
+    CHECK(total == sum);  // eighths are exact, and the order of the sums is the same
 }
 
 TEST_CASE("The shipped iris file has 150 rows of 4 features and 50 of each class 0..2", "[csv][data]") {
