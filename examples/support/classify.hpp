@@ -44,6 +44,11 @@ std::optional<Outcome> classify(const char* file, std::size_t epochs, std::size_
         std::fprintf(stderr, "%s\n", table.error().message().c_str());
         return std::nullopt;
     }
+    if (table.value().has_header()) {  // say so: a header is a line that is not a sample
+        std::string names;
+        for (const std::string& name : table.value().header) names += (names.empty() ? "" : ",") + name;
+        std::printf("%s: line %zu read as a header: %s\n", file, table.value().header_line, names.c_str());
+    }
     auto all = data::from_table<inputs, classes>(table.value());
     if (!all) {
         std::fprintf(stderr, "%s\n", all.error().message().c_str());
