@@ -93,7 +93,7 @@ struct MinibatchStep : Training<Net> {
 
     float step() {
         if constexpr (is_ctnn_network<Net>) {
-            return state->trainer.step(this->inputs(Batch), this->targets(Batch));
+            return state->trainer.step(this->inputs(Batch), this->targets(Batch)).loss;
         } else {
             return this->net->minibatch_step(this->inputs(Batch), this->targets(Batch), learning_rate,
                                              state->workspace);

@@ -50,9 +50,9 @@ struct SgdStep : Training<Net> {
         const auto& t = this->data.targets[s];
         s = (s + 1) % sample_pool;
         if constexpr (Fused) {
-            return ctnn::fused_sgd_step<Loss>(*this->net, x, t, learning_rate, state->workspace);
+            return ctnn::fused_sgd_step<Loss>(*this->net, x, t, learning_rate, state->workspace).loss;
         } else if constexpr (is_ctnn_network<Net>) {
-            return state->trainer.step(x, t);
+            return state->trainer.step(x, t).loss;
         } else if constexpr (std::is_same_v<Net, Plain<Net>>) {
             return this->net->sgd_step(std::span(&x, 1), std::span(&t, 1), learning_rate, state->gradients);
         } else {

@@ -91,9 +91,10 @@ Result train(const char* data_name, const char* net_name, std::vector<Point> tra
             inputs[i] = {train_points[i].x, train_points[i].y};
             targets[i] = {static_cast<float>(train_points[i].label)};
         }
-        const float loss = trainer.train_epoch(inputs, targets, batch_size);
+        const auto run = trainer.train_epoch(inputs, targets, batch_size);
+        if (!progress.completed(epoch, run)) break;  // the accuracy it reaches is then reported as it is
         if (progress.due(epoch))
-            progress.report(epoch, loss, {examples::Figure::percent("train", accuracy(net, train_points))},
+            progress.report(epoch, run.loss, {examples::Figure::percent("train", accuracy(net, train_points))},
                             epoch * train_points.size());
     }
     auto probability = [&](float x, float y) { return net.forward({x, y})[0]; };

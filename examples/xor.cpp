@@ -23,7 +23,9 @@ int main() {
     const std::size_t steps_per_epoch = 1000, epochs = 8;
     examples::Progress progress("xor 2-4-1", epochs);
     for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
-        const float loss = trainer.train_random_samples(inputs, targets, steps_per_epoch);
+        const auto run = trainer.train_random_samples(inputs, targets, steps_per_epoch);
+        if (!progress.completed(epoch, run)) return 1;
+        const float loss = run.loss;
         int correct = 0;
         for (std::size_t s = 0; s < 4; ++s) correct += (net.forward(inputs[s])[0] > 0.5f) == (targets[s][0] > 0.5f);
         progress.report(epoch, loss,

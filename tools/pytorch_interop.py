@@ -215,6 +215,9 @@ def activation_id(module, units: int, is_last: bool) -> str:
             raise InteropError(f"nn.Softmax(dim={module.dim}): ctnn's Softmax runs over the units; use dim=-1")
         if not is_last:
             raise InteropError("nn.Softmax: only the output layer may use Softmax in ctnn")
+        if units == 1:
+            raise InteropError("nn.Softmax after a Linear of 1 unit always outputs 1; use nn.Sigmoid for one "
+                               "probability (ctnn::Sigmoid with ctnn::BinaryCrossEntropy)")
         return "softmax"
     raise InteropError(f"nn.{kind} is not supported: ctnn networks are Linear layers, each followed by one of "
                        "Sigmoid, Tanh, ReLU, Softplus, LeakyReLU, ELU, SiLU, PReLU, RReLU, Identity or (last) Softmax")

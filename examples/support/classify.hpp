@@ -70,9 +70,10 @@ std::optional<Outcome> classify(const char* file, std::size_t epochs, std::size_
     Progress progress(name.substr(0, name.rfind('.')), epochs);
     for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
         data::shuffle(train, random);
-        const T loss = trainer.train_epoch(train.inputs, train.targets, batch_size);
+        const auto run = trainer.train_epoch(train.inputs, train.targets, batch_size);
+        if (!progress.completed(epoch, run)) return std::nullopt;
         if (progress.due(epoch))
-            progress.report(epoch, static_cast<double>(loss),
+            progress.report(epoch, static_cast<double>(run.loss),
                             {Figure::percent("train", data::accuracy(net, train)),
                              Figure::percent("test", data::accuracy(net, test))},
                             epoch * train.size());

@@ -44,6 +44,16 @@ public:
     /// Whether report() prints anything for this epoch, so callers can skip figures nobody sees.
     [[nodiscard]] bool due(std::size_t epoch) const { return terminal_ || epochs_ <= 100 || milestone(epoch); }
 
+    /// True when `run` (a ctnn::TrainingResult) took all its steps; otherwise prints at which
+    /// step of `epoch` training stopped, and why (a loss or gradient that was not finite).
+    template <class Run>
+    bool completed(std::size_t epoch, const Run& run) const {
+        if (run.ok()) return true;
+        std::printf("%s  epoch %zu: training stopped at step %zu of the epoch: %s\n", label_.c_str(), epoch,
+                    run.failed_step(), to_string(run.status));
+        return false;
+    }
+
     /// Prints the line for `epoch` (1-based) after `samples` training samples in all.
     void report(std::size_t epoch, double loss, std::initializer_list<Figure> figures, std::size_t samples) {
         if (!due(epoch)) return;

@@ -108,7 +108,7 @@ void backward_pass(const Net& net, const typename Net::value_type* x, const type
 
 /// Forward and backward over up to S samples at once through the batched kernels: adds `scale` times their
 /// gradient to `g` (each weight gradient read and written once), writes `scale` times dL/dx[s] to
-/// `input_gradients[s]` when not null, and returns the sum of their losses.
+/// `input_gradients[s]` when not null, and returns `scale` times the sum of their losses.
 template <class Loss, class Net, std::size_t S>
 typename Net::value_type backward_tile(const Net& net, const typename Net::input_type* x,
                                        const typename Net::output_type* targets, std::size_t samples,
@@ -124,7 +124,7 @@ typename Net::value_type backward_tile(const Net& net, const typename Net::input
     {
         auto& out = ws.template layer<last>();
         for (std::size_t s = 0; s < samples; ++s) {
-            sum += Loss::value(out.z[s].data(), out.y[s].data(), targets[s].data(), Net::output_size);
+            sum += scale * Loss::value(out.z[s].data(), out.y[s].data(), targets[s].data(), Net::output_size);
             Loss::gradient(out.z[s].data(), out.y[s].data(), targets[s].data(), out.delta[s].data(), Net::output_size,
                            scale);
         }
@@ -168,22 +168,25 @@ template <class Loss, class Net, std::size_t S>
     if constexpr (!ctnn::Loss<Loss>) {
         return 0;  // check_batch has said why; nothing below would compile
     } else {
-        typename Net::value_type sum = 0;
+        using T = typename Net::value_type;
+        // Each loss scaled before it is added: a sum of finite losses could overflow where their mean does not.
+        const T scale = T(1) / static_cast<T>(inputs.size());
+        T sum = 0;
         if constexpr (S == 1) {
             for (std::size_t s = 0; s < inputs.size(); ++s) {
                 detail::forward_pass(net, inputs[s].data(), workspace);
-                sum += detail::sample_loss<Loss>(workspace, targets[s].data());
+                sum += scale * detail::sample_loss<Loss>(workspace, targets[s].data());
             }
         } else {
             for (std::size_t first = 0; first < inputs.size(); first += S) {
                 const std::size_t count = std::min(S, inputs.size() - first);
                 detail::forward_pass(net, inputs.data() + first, count, workspace);
                 for (std::size_t s = 0; s < count; ++s) {
-                    sum += detail::sample_loss<Loss>(workspace, targets[first + s].data(), s);
+                    sum += scale * detail::sample_loss<Loss>(workspace, targets[first + s].data(), s);
                 }
             }
         }
-        return sum / static_cast<typename Net::value_type>(inputs.size());
+        return sum;
     }
 }
 
@@ -216,12 +219,14 @@ typename Net::value_type backward(const Net& net, std::span<const typename Net::
         CTNN_ASSERT(input_gradients.empty() || input_gradients.size() == inputs.size(),
                     "ctnn::backward: input_gradients must be empty or as long as inputs");
         gradients.clear();
+        // Losses and gradients are scaled before they are added: a sum of finite values could overflow where
+        // their mean does not.
         const T scale = T(1) / static_cast<T>(inputs.size());
         T sum = 0;
         if constexpr (S == 1) {
             for (std::size_t s = 0; s < inputs.size(); ++s) {
                 detail::forward_pass(net, inputs[s].data(), workspace);
-                sum += detail::sample_loss<Loss>(workspace, targets[s].data());
+                sum += scale * detail::sample_loss<Loss>(workspace, targets[s].data());
                 auto* dx = input_gradients.empty() ? nullptr : &input_gradients[s];
                 detail::backward_pass<Loss>(net, inputs[s].data(), targets[s].data(), workspace, gradients, scale, dx);
             }
@@ -233,7 +238,7 @@ typename Net::value_type backward(const Net& net, std::span<const typename Net::
                                                    gradients, scale, dx);
             }
         }
-        return sum * scale;
+        return sum;
     }
 }
 

@@ -3,6 +3,7 @@
 #include "ctnn/activation/traits.hpp"
 
 #include <cstddef>
+#include <type_traits>
 
 namespace ctnn {
 
@@ -33,6 +34,10 @@ template <class P>
 inline constexpr bool is_parametric_activation<PReLU<P>> = true;
 template <class L, class U>
 inline constexpr bool is_parametric_activation<RReLU<L, U>> = true;
+
+/// softmax(z) over a single z is e^z / e^z = 1 whatever z is: the output, the loss and the gradient are constant.
+template <std::size_t Units, class Act>
+inline constexpr bool is_single_unit_softmax = Units == 1 && std::is_same_v<Act, Softmax>;
 }  // namespace detail
 
 /// A fully connected layer of `Units` units with activation `Act`. A descriptor only: the
@@ -43,6 +48,9 @@ struct Dense {
     static_assert(Activation<Act> || detail::is_parametric_activation<Act>,
                   "ctnn::Dense<Units, Act>: Act must be an activation such as ctnn::ReLU, ctnn::Tanh, "
                   "ctnn::Sigmoid, ctnn::Linear or ctnn::Softmax");
+    static_assert(!detail::is_single_unit_softmax<Units, Act>,
+                  "ctnn::Dense<1, Softmax>: a Softmax over one unit always outputs 1 and learns nothing; for one "
+                  "probability use ctnn::Dense<1, ctnn::Sigmoid> with ctnn::BinaryCrossEntropy");
     static constexpr std::size_t units = Units;
     using activation = Act;
 };

@@ -1,7 +1,8 @@
 #pragma once
 
 /// @file
-/// Training: optimisers, learning-rate schedules, gradient clipping and the trainer.
+/// Training: optimisers, learning-rate schedules, gradient clipping, the trainer and what it
+/// reports.
 
 #include "ctnn/train/adam.hpp"
 #include "ctnn/train/clip.hpp"
@@ -10,4 +11,5 @@
 #include "ctnn/train/momentum.hpp"
 #include "ctnn/train/schedule.hpp"
 #include "ctnn/train/sgd.hpp"
+#include "ctnn/train/step_result.hpp"
 #include "ctnn/train/trainer.hpp"

@@ -367,16 +367,22 @@ void check_trainer_does_not_allocate(const char* optimizer, fixture<Setup>& f, T
     std::array<T, Net::parameter_count> after{};
     f.net.read_parameters(before);
     T losses[4] = {};
+    bool taken[4] = {};
     INFO("optimiser: " << optimizer);
     check_no_heap_use("trainer.step(x, t); step(inputs, targets); train_random_samples; train_epoch",
                       allocations_in([&] {
-                          losses[0] = trainer.step(f.inputs[0], f.targets[0]);
-                          losses[1] = trainer.step(inputs, targets);
-                          losses[2] = trainer.train_random_samples(inputs, targets, 5);
-                          losses[3] = trainer.train_epoch(inputs, targets, 3);
+                          const auto one = trainer.step(f.inputs[0], f.targets[0]);
+                          const auto batch = trainer.step(inputs, targets);
+                          const auto random_samples = trainer.train_random_samples(inputs, targets, 5);
+                          const auto epoch = trainer.train_epoch(inputs, targets, 3);
+                          losses[0] = one.loss, losses[1] = batch.loss;
+                          losses[2] = random_samples.loss, losses[3] = epoch.loss;
+                          taken[0] = one.ok(), taken[1] = batch.ok(), taken[2] = random_samples.ok();
+                          taken[3] = epoch.ok();
                       }));
     f.net.read_parameters(after);
     CHECK(trainer.step_count() == 1 + 1 + 5 + 2);
+    CHECK((taken[0] && taken[1] && taken[2] && taken[3]));
     CHECK(all_finite(losses));
     CHECK(all_finite(after));
     CHECK(before != after);

@@ -16,6 +16,7 @@ ctnn_add_compile_fail_test(hidden_softmax                         hidden_softmax
 ctnn_add_compile_fail_test(input_without_values                   input_without_values.cpp                   "Input[<]N[>]: N must be at least 1")
 ctnn_add_compile_fail_test(dense_without_units                    dense_without_units.cpp                    "Dense[<]Units, Act[>]: Units must be at least 1")
 ctnn_add_compile_fail_test(dense_activation_not_activation        dense_activation_not_activation.cpp        "Act must be an activation such as ctnn::ReLU")
+ctnn_add_compile_fail_test(softmax_single_unit                    softmax_single_unit.cpp                    "a Softmax over one unit always outputs 1 and learns nothing; for one probability use ctnn::Dense<1, ctnn::Sigmoid> with ctnn::BinaryCrossEntropy")
 
 # Parametric activations (activation/relu.hpp, activation/elu.hpp)
 ctnn_add_compile_fail_test(rrelu_lower_above_upper                rrelu_lower_above_upper.cpp                "Lower must not exceed Upper")

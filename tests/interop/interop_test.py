@@ -165,6 +165,7 @@ class Interop(unittest.TestCase):
             (nn.Sequential(nn.Linear(2, 3), nn.LeakyReLU(0.0123456)), "denominator up to 1000"),
             (nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=0)), "use dim=-1"),
             (nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=-1), nn.Linear(3, 1)), "only the output layer"),
+            (nn.Sequential(nn.Linear(2, 1), nn.Softmax(dim=-1)), "use nn.Sigmoid for one probability"),
             (nn.Sequential(nn.Linear(2, 3), nn.PReLU(2)), "num_parameters=3"),
             (nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Tanh()), "at most one activation"),
             (nn.Sequential(nn.Linear(2, 3), nn.Linear(4, 1)), "follows a layer of 3"),

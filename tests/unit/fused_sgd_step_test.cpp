@@ -48,7 +48,10 @@ void check_fused_step_matches_backward_then_update(double weight_decay) {
     const auto inputs = ctnn_test::make_inputs<Net>(5, random);
     const auto targets = ctnn_test::make_targets<Loss, Net>(5, random);
     for (std::size_t s = 0; s < inputs.size(); ++s) {
-        const T fused_loss = fused_sgd_step<Loss>(*fused, inputs[s], targets[s], T(0.05), *workspace, T(weight_decay));
+        const auto fused_step =
+            fused_sgd_step<Loss>(*fused, inputs[s], targets[s], T(0.05), *workspace, T(weight_decay));
+        REQUIRE(fused_step.ok());
+        const T fused_loss = fused_step.loss;
         const T reference_loss =
             backward<Loss>(*reference, std::span(&inputs[s], 1), std::span(&targets[s], 1), *gradients, *workspace);
         sgd.update(*reference, *gradients, state, s + 1);
@@ -94,8 +97,11 @@ TEST_CASE("Trainer's one-sample SGD step (fused) equals the step taken through t
     const auto inputs = ctnn_test::make_inputs<Net>(10, random);
     const auto targets = ctnn_test::make_targets<CategoricalCrossEntropy, Net>(10, random);
     for (std::size_t s = 0; s < inputs.size(); ++s) {
-        const float fused_loss = fused->step(inputs[s], targets[s]);
-        const float plain_loss = plain->step(inputs[s], targets[s]);
+        const auto fused_step = fused->step(inputs[s], targets[s]);
+        const auto plain_step = plain->step(inputs[s], targets[s]);
+        REQUIRE(fused_step.ok());
+        REQUIRE(plain_step.ok());
+        const float fused_loss = fused_step.loss, plain_loss = plain_step.loss;
         INFO("step " << s + 1);
         CHECK(fused_loss == Approx(plain_loss).epsilon(1e-5));
         CHECK(largest_difference(*fused_net, *plain_net) <= 1e-5);

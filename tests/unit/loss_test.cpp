@@ -69,3 +69,62 @@ TEMPLATE_TEST_CASE("Losses are the mean over the batch of the textbook per-sampl
     }
     CHECK(loss<CategoricalCrossEntropy>(net, xs, ts) == Approx(static_cast<double>(expected)).epsilon(1e-6));
 }
+
+// A mean of finite losses is finite: the batch's losses, and the epochs' means of them, are scaled before they are
+// added, and a squared error is halved before it is squared. Per-sample losses near the largest T, against long double.
+namespace {
+template <class T>
+struct near_largest;
+template <>
+struct near_largest<float> {
+    static constexpr float output = 1.5e19f;  // loss 1.125e38 per sample: 32 of them sum past the largest float
+    static constexpr float halved = 2.2e19f;  // its square, 4.84e38, overflows; its half does not
+};
+template <>
+struct near_largest<double> {
+    static constexpr double output = 1.5e154;
+    static constexpr double halved = 1.8e154;
+};
+}  // namespace
+
+TEMPLATE_TEST_CASE("A batch of finite losses near the largest T has a finite mean", "[loss]", float, double) {
+    using T = TestType;
+    using Net = Network<T, Input<1>, Dense<1, Linear>>;
+    for (const T w : {near_largest<T>::output, near_largest<T>::halved}) {
+        CAPTURE(w);
+        Net net;
+        net.write_parameters(std::array<T, 2>{w, T(0)});  // y = w x
+        const std::vector<typename Net::input_type> xs(32, {T(1)});
+        const std::vector<typename Net::output_type> ts(32, {T(0)});
+        const long double expected = static_cast<long double>(w) * w / 2;
+        CHECK(loss<MeanSquaredError>(net, xs, ts) == Approx(static_cast<double>(expected)).epsilon(1e-6));
+        Gradients<Net> g;
+        CHECK(backward<MeanSquaredError>(net, xs, ts, g) == Approx(static_cast<double>(expected)).epsilon(1e-6));
+        CHECK(g[0] == Approx(w).epsilon(1e-6));  // the mean of (y - t) x
+        // A trainer that does not move (learning rate 0) reports the same mean for an epoch and for random samples.
+        Trainer<Net, MeanSquaredError, SGD<>> trainer(net, {.learning_rate = {0.0}});
+        const auto epoch = trainer.train_epoch(xs, ts, 5);
+        REQUIRE(epoch.ok());
+        CHECK(epoch.loss == Approx(static_cast<double>(expected)).epsilon(1e-6));
+        const auto samples = trainer.train_random_samples(xs, ts, 100);
+        REQUIRE(samples.ok());
+        CHECK(samples.loss == Approx(static_cast<double>(expected)).epsilon(1e-6));
+    }
+}
+
+TEMPLATE_TEST_CASE("Cross-entropy ignores classes of target 0, also when their logits are beyond reach", "[loss]",
+                   float, double) {
+    // Logits more than the largest T apart: lse - z_k overflows for the class of target 0, and 0 x inf would make
+    // the loss NaN; its term is 0. The loss of the target class is lse - z_0 = 0 (its softmax is 1).
+    using T = TestType;
+    using Net = Network<T, Input<1>, Dense<2, Softmax>>;
+    const T big = std::numeric_limits<T>::max() * T(0.9);
+    Net net;
+    net.write_parameters(std::array<T, 4>{big, -big, T(0), T(0)});  // z = [big, -big]
+    const std::array<typename Net::input_type, 1> x{{{T(1)}}};
+    const std::array<typename Net::output_type, 1> t{{{T(1), T(0)}}};
+    Gradients<Net> g;
+    CHECK(backward<CategoricalCrossEntropy>(net, x, t, g) == T(0));
+    for (std::size_t k = 0; k < Net::parameter_count; ++k) CHECK(g[k] == T(0));
+    CHECK(net.forward(x[0]) == typename Net::output_type{T(1), T(0)});
+}

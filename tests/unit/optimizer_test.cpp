@@ -38,7 +38,7 @@ void require_matches(Optimizer optimizer, Model& model, auto&& rule, int steps =
     const Net::input_type in{x};
     const Net::output_type out{target};
     for (int t = 1; t <= steps; ++t) {
-        trainer.step(in, out);
+        REQUIRE(trainer.step(in, out).ok());
         rule(t);
         CHECK(net.parameter(0) == Approx(model.w).epsilon(1e-12));
         CHECK(net.parameter(1) == Approx(model.b).epsilon(1e-12));
@@ -149,7 +149,7 @@ TEST_CASE("Optimisers keep padding lanes at zero", "[optimizer]") {
     Trainer<Wide, CategoricalCrossEntropy, Adam<>> trainer(net, {.learning_rate = {0.1}, .weight_decay = 0.1});
     const std::array<Wide::input_type, 2> xs{{{1, 2, 3}, {-1, 0.5f, 2}}};
     const std::array<Wide::output_type, 2> ts{{{1, 0, 0}, {0, 0, 1}}};
-    for (int i = 0; i < 20; ++i) trainer.step(xs, ts);
+    for (int i = 0; i < 20; ++i) REQUIRE(trainer.step(xs, ts).ok());
     std::array<bool, Wide::storage_size> used{};
     Wide::for_each_parameter([&](std::size_t, std::size_t s) { used[s] = true; });
     for (std::size_t s = 0; s < Wide::storage_size; ++s) {
@@ -166,7 +166,7 @@ TEST_CASE("The same seed gives bit-identical training", "[optimizer]") {
         Trainer<Small, BinaryCrossEntropy, Momentum<>> trainer(net, {.learning_rate = {0.1}}, 42);
         const std::array<Small::input_type, 4> xs{{{0, 0}, {0, 1}, {1, 0}, {1, 1}}};
         const std::array<Small::output_type, 4> ts{{{0}, {1}, {1}, {0}}};
-        trainer.train_random_samples(xs, ts, 500);
+        REQUIRE(trainer.train_random_samples(xs, ts, 500).ok());
         return net;
     };
     CHECK(train() == train());

@@ -70,8 +70,15 @@ int main(int argc, char** argv) {
     ctnn::Trainer<Net, ctnn::BinaryCrossEntropy, ctnn::Adam<>> trainer(net, {.learning_rate = {0.01}}, 2026);
     constexpr std::size_t epochs = 300, batch_size = 32;
     float loss = 0;
-    for (std::size_t epoch = 1; epoch <= epochs; ++epoch)
-        loss = trainer.train_epoch(training.inputs, training.targets, batch_size);
+    for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
+        const auto run = trainer.train_epoch(training.inputs, training.targets, batch_size);
+        if (!run) {
+            std::fprintf(stderr, "train_model: epoch %zu stopped at step %zu: %s; model.hpp not written\n", epoch,
+                         run.failed_step(), ctnn::to_string(run.status));
+            return 1;
+        }
+        loss = run.loss;
+    }
 
     const float test_accuracy = accuracy(net, test);
     std::printf("2-16-16-1 after %zu epochs: training loss %.4f, accuracy %.1f %% (training), %.1f %% (test)\n", epochs,

@@ -22,13 +22,14 @@
 
 namespace ctnn::detail {
 
-/// True for a Dense spec with at least one unit and a real activation. Matched on the
+/// True for a Dense spec with at least one unit, a real activation and not a Softmax of one unit. Matched on the
 /// template arguments, never on the spec's members: clang marks a spec whose own
 /// static_assert failed as invalid, and its members are then no constant expressions.
 template <class S>
 inline constexpr bool is_valid_dense_spec_v = false;
 template <std::size_t Units, class Act>
-inline constexpr bool is_valid_dense_spec_v<Dense<Units, Act>> = Units >= 1 && Activation<Act>;
+inline constexpr bool is_valid_dense_spec_v<Dense<Units, Act>> =
+    Units >= 1 && Activation<Act> && !is_single_unit_softmax<Units, Act>;
 template <class S>
 constexpr bool is_valid_dense_spec() {
     return is_valid_dense_spec_v<S>;

@@ -15,7 +15,11 @@ struct CategoricalCrossEntropy {
     [[nodiscard]] static T value(const T* z, const T* /*y*/, const T* t, std::size_t n) noexcept {
         const T lse = Softmax::log_sum_exp(z, n);
         T sum = 0;
-        for (std::size_t k = 0; k < n; ++k) sum += t[k] * (lse - z[k]);
+        for (std::size_t k = 0; k < n; ++k) {
+            // A zero target adds nothing, also where lse - z_k overflows (logits more than the largest T
+            // apart), which would otherwise make 0 x inf = NaN of a finite loss.
+            if (t[k] != T(0)) sum += t[k] * (lse - z[k]);
+        }
         return sum;
     }
     template <class T>

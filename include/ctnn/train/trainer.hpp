@@ -11,12 +11,15 @@
 #include "ctnn/config.hpp"
 #include "ctnn/gradients.hpp"
 #include "ctnn/random.hpp"
+#include "ctnn/simd/reduce.hpp"
 #include "ctnn/train/clip.hpp"
 #include "ctnn/train/fused_sgd_step.hpp"
 #include "ctnn/train/sgd.hpp"
+#include "ctnn/train/step_result.hpp"
 #include "ctnn/workspace.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -25,8 +28,20 @@ namespace ctnn {
 
 /// Trains a `Net` with `Loss` and `Optimizer` (ctnn::SGD, ctnn::Momentum, ctnn::Adam).
 /// Each step: RReLU slopes drawn for the step, forward and backward over the samples
-/// (gradient of the mean loss), optional gradient-norm clipping, then the optimiser's
-/// update with the learning rate of step t = 1, 2, ...
+/// (gradient of the mean loss), a check that the loss and the gradient are finite,
+/// optional gradient-norm clipping, then the optimiser's update with the learning rate of
+/// step t = 1, 2, ...
+///
+/// Divergence is reported, not spread: a step whose loss or gradient is infinite or NaN
+/// returns StepStatus::non_finite_loss or non_finite_gradient and changes neither the
+/// network, nor the optimiser's state (momentum, Adam's moments), nor step_count(), so the
+/// parameters stay at their last finite values and training can resume, for example with
+/// a lower learning rate. train_epoch() and train_random_samples() stop at such a step and
+/// say which it was. The check costs a pass over the gradients without clipping (clipping
+/// computes their norm anyway) and, for the fused one-sample SGD step, a pass over the
+/// activations and deltas (see ctnn::fused_sgd_step for what it cannot see). A finite
+/// gradient whose update overflows (learning_rate x gradient beyond the largest T) is not
+/// caught: clip_gradients() bounds every update.
 template <class Net, class Loss, class Optimizer = SGD<>>
 class Trainer {
 public:
@@ -39,69 +54,101 @@ public:
     explicit Trainer(Net& network, Optimizer optimizer = {}, std::uint64_t seed = 1) noexcept
         : network_(&network), optimizer_(optimizer), random_(seed) {}
 
-    /// One update from a minibatch. Returns the batch's mean loss before the update.
-    /// Requires: a non-empty batch, as many targets as inputs.
-    value_type step(std::span<const input_type> inputs, std::span<const output_type> targets) noexcept {
+    /// One update from a minibatch. Returns the batch's mean loss before the update, and
+    /// whether the update was made (see the class: not when the loss or the gradient is not
+    /// finite). Requires: a non-empty batch, as many targets as inputs.
+    StepResult<value_type> step(std::span<const input_type> inputs, std::span<const output_type> targets) noexcept {
+        using Arch = typename Net::arch_type;
         workspace_.draw_slopes(random_);
         const value_type loss = backward<Loss>(*network_, inputs, targets, gradients_, workspace_);
-        if (max_gradient_norm_ > 0) clip_gradient_norm(gradients_, max_gradient_norm_);
+        if (!std::isfinite(loss)) return {loss, StepStatus::non_finite_loss};
+        if (max_gradient_norm_ > 0) {
+            const auto norm = detail::gradient_norm_parts(gradients_);
+            if (!norm.finite()) return {loss, StepStatus::non_finite_gradient};
+            detail::clip_to(gradients_, norm, max_gradient_norm_);
+        } else if (!simd::all_finite<Arch, Net::storage_size>(gradients_.storage().data())) {
+            return {loss, StepStatus::non_finite_gradient};
+        }
         optimizer_.update(*network_, gradients_, state_, ++steps_);
-        return loss;
+        return {loss, StepStatus::ok};
     }
 
     /// One update from one sample. With ctnn::SGD and no clipping this is ctnn::fused_sgd_step
     /// (the weights are updated during backpropagation, and gradients() is left as it was).
-    value_type step(const input_type& input, const output_type& target) noexcept {
+    StepResult<value_type> step(const input_type& input, const output_type& target) noexcept {
         if constexpr (detail::is_sgd<Optimizer>) {
             if (max_gradient_norm_ == 0) {
                 workspace_.draw_slopes(random_);
-                const auto eta = static_cast<value_type>(optimizer_.learning_rate(++steps_));
-                return fused_sgd_step<Loss>(*network_, input, target, eta, workspace_,
-                                            static_cast<value_type>(optimizer_.weight_decay));
+                const auto eta = static_cast<value_type>(optimizer_.learning_rate(steps_ + 1));
+                const auto result = fused_sgd_step<Loss>(*network_, input, target, eta, workspace_,
+                                                         static_cast<value_type>(optimizer_.weight_decay));
+                if (result.ok()) ++steps_;
+                return result;
             }
         }
         return step(std::span<const input_type>(&input, 1), std::span<const output_type>(&target, 1));
     }
 
     /// The classic algorithm: `steps` times, pick a training sample uniformly at random,
-    /// then forward, backpropagate and update. Returns the mean of the losses seen.
-    value_type train_random_samples(std::span<const input_type> inputs, std::span<const output_type> targets,
-                                    std::size_t steps) noexcept {
+    /// then forward, backpropagate and update. Returns the mean of the losses of the steps
+    /// taken; stops at a step that is refused (see TrainingResult::failed_step()).
+    TrainingResult<value_type> train_random_samples(std::span<const input_type> inputs,
+                                                    std::span<const output_type> targets, std::size_t steps) noexcept {
         CTNN_ASSERT(!inputs.empty() && inputs.size() == targets.size(),
                     "Trainer::train_random_samples: needs as many targets as inputs, at least one");
-        value_type sum = 0;
+        TrainingResult<value_type> result;
         for (std::size_t s = 0; s < steps; ++s) {
             const std::size_t k = random_.below(static_cast<std::uint32_t>(inputs.size()));
-            sum += step(inputs[k], targets[k]);
+            const auto taken = step(inputs[k], targets[k]);
+            if (!taken) {
+                result.status = taken.status;
+                break;
+            }
+            ++result.steps;
+            // A running mean: a sum of finite losses could overflow where their mean does not.
+            result.loss += (taken.loss - result.loss) / static_cast<value_type>(result.steps);
         }
-        return steps ? sum / static_cast<value_type>(steps) : value_type(0);
+        return result;
     }
 
     /// One pass over the samples in their order, in minibatches of `batch_size` (the last
-    /// may be smaller). Returns the mean loss over the samples. Shuffle between epochs
-    /// (ctnn::data::shuffle) for stochastic minibatches.
-    value_type train_epoch(std::span<const input_type> inputs, std::span<const output_type> targets,
-                           std::size_t batch_size) noexcept {
+    /// may be smaller). Returns the mean loss over the samples of the steps taken; stops at
+    /// a step that is refused (its batch starts at sample `steps * batch_size`). Shuffle
+    /// between epochs (ctnn::data::shuffle) for stochastic minibatches.
+    TrainingResult<value_type> train_epoch(std::span<const input_type> inputs, std::span<const output_type> targets,
+                                           std::size_t batch_size) noexcept {
         CTNN_ASSERT(batch_size > 0, "Trainer::train_epoch: batch_size must be at least 1");
         CTNN_ASSERT(!inputs.empty() && inputs.size() == targets.size(),
                     "Trainer::train_epoch: needs as many targets as inputs, at least one");
-        value_type sum = 0;
+        TrainingResult<value_type> result;
+        std::size_t samples = 0;
         for (std::size_t first = 0; first < inputs.size(); first += batch_size) {
             const std::size_t count = std::min(batch_size, inputs.size() - first);
-            sum += step(inputs.subspan(first, count), targets.subspan(first, count)) * static_cast<value_type>(count);
+            const auto taken = step(inputs.subspan(first, count), targets.subspan(first, count));
+            if (!taken) {
+                result.status = taken.status;
+                break;
+            }
+            ++result.steps;
+            samples += count;
+            // A running mean weighted by the batch sizes (no sum that could overflow).
+            result.loss +=
+                (taken.loss - result.loss) * (static_cast<value_type>(count) / static_cast<value_type>(samples));
         }
-        return sum / static_cast<value_type>(inputs.size());
+        return result;
     }
 
     /// Clip the gradient's Euclidean norm to `max_norm` before each update; 0 turns it off.
     void clip_gradients(value_type max_norm) noexcept { max_gradient_norm_ = max_norm; }
 
-    /// Updates made so far; the next one uses the learning rate of step_count() + 1.
+    /// Updates made so far (refused steps do not count); the next one uses the learning rate
+    /// of step_count() + 1.
     [[nodiscard]] std::size_t step_count() const noexcept { return steps_; }
     [[nodiscard]] Optimizer& optimizer() noexcept { return optimizer_; }
     [[nodiscard]] Random& random() noexcept { return random_; }
     /// The gradients of the last step that computed them: every step but a one-sample SGD step
-    /// without clipping, which never materialises them.
+    /// without clipping, which never materialises them. After a refused step, that step's
+    /// gradients (not clipped).
     [[nodiscard]] const Gradients<Net>& gradients() const noexcept { return gradients_; }
     [[nodiscard]] Net& network() noexcept { return *network_; }
 

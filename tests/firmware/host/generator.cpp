@@ -247,7 +247,9 @@ bool xor_reference(const XorNet& initial, std::string& out) {
     const float before = ctnn::loss<ctnn::BinaryCrossEntropy>(net, inputs, targets);
     ctnn::Trainer<ScalarXorNet, ctnn::BinaryCrossEntropy> trainer(net, {.learning_rate = {xor_learning_rate}});
     for (int epoch = 0; epoch < xor_epochs; ++epoch) {
-        for (std::size_t s = 0; s < inputs.size(); ++s) trainer.step(inputs[s], targets[s]);
+        for (std::size_t s = 0; s < inputs.size(); ++s) {
+            if (!trainer.step(inputs[s], targets[s])) return fail("xor: a training step diverged on the host");
+        }
     }
     const float after = ctnn::loss<ctnn::BinaryCrossEntropy>(net, inputs, targets);
     std::printf("firmware_generator: xor: mean loss %.4f before, %.6f after %d epochs on the host\n", before, after,
@@ -279,10 +281,11 @@ bool adam_reference(const AdamNet& initial, ctnn::Random& random, float toleranc
     const ctnn::Adam<> adam{.learning_rate = {adam_learning_rate}};
     ctnn::Trainer<ScalarAdamNet, ctnn::CategoricalCrossEntropy, ctnn::Adam<>> scalar_trainer(scalar, adam);
     ctnn::Trainer<AdamNet, ctnn::CategoricalCrossEntropy, ctnn::Adam<>> simd_trainer(simd, adam);
+    const std::span<const AdamNet::input_type> xs(inputs);
+    const std::span<const AdamNet::output_type> ts(targets);
     for (int t = 0; t < adam_steps; ++t) {
-        scalar_trainer.step(std::span<const AdamNet::input_type>(inputs),
-                            std::span<const AdamNet::output_type>(targets));
-        simd_trainer.step(std::span<const AdamNet::input_type>(inputs), std::span<const AdamNet::output_type>(targets));
+        const bool scalar_ok = scalar_trainer.step(xs, ts).ok(), simd_ok = simd_trainer.step(xs, ts).ok();
+        if (!scalar_ok || !simd_ok) return fail("adam: a training step diverged on the host");
     }
     const std::vector<float> after = parameters_of(scalar), other = parameters_of(simd);
     float moved = 0, apart = 0;
@@ -356,7 +359,7 @@ int main(int argc, char** argv) {
             ts[s] = {xs[s][0] * xs[s][0] + xs[s][1] * xs[s][1] < 1.44f ? 1.0f : 0.0f};
         }
         ctnn::Trainer<TanhNet, ctnn::BinaryCrossEntropy> trainer(tanh_net, {.learning_rate = {0.1}});
-        trainer.train_random_samples(xs, ts, 20000);
+        if (!trainer.train_random_samples(xs, ts, 20000)) return fail("tanh_net: training diverged"), 1;
     }
     // Four classes: which of the first four inputs is largest; the other four are noise.
     static SoftmaxNet softmax_net;
@@ -370,7 +373,7 @@ int main(int argc, char** argv) {
             ts[s][static_cast<std::size_t>(std::max_element(xs[s].begin(), xs[s].begin() + 4) - xs[s].begin())] = 1;
         }
         ctnn::Trainer<SoftmaxNet, ctnn::CategoricalCrossEntropy, ctnn::Adam<>> trainer(softmax_net);
-        trainer.train_random_samples(xs, ts, 20000);
+        if (!trainer.train_random_samples(xs, ts, 20000)) return fail("softmax_net: training diverged"), 1;
     }
     XorNet xor_net;
     ctnn::init::normal_inverse_fan_in(xor_net, random);

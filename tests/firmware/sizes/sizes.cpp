@@ -45,7 +45,7 @@ std::array<float, Net::parameter_count> parameters = tanh_net::parameters;
 #if SIZES_KIND == 1
     sink = tanh_net::network.forward(x)[0];
 #elif SIZES_KIND == 2
-    sink = trainer.step(x, {t});
+    sink = trainer.step(x, {t}).loss;
 #elif SIZES_KIND == 3
     sink = plain_forward(parameters.data(), x.data());
 #elif SIZES_KIND == 4
