@@ -6,6 +6,8 @@
 #include <ctnn/io/signature.hpp>
 #include <ctnn/io/weights.hpp>
 
+#include "support/parameter_bits.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -88,16 +90,7 @@ Net random_network(std::uint64_t seed) {
     return net;
 }
 
-/// The parameters' bits, so that NaNs and signed zeros compare exactly.
-template <class Net>
-std::vector<std::byte> parameter_bits(const Net& net) {
-    using T = typename Net::value_type;
-    std::vector<T> p(Net::parameter_count);
-    net.read_parameters(std::span<T, Net::parameter_count>(p.data(), p.size()));
-    std::vector<std::byte> bits(p.size() * sizeof(T));
-    std::memcpy(bits.data(), p.data(), bits.size());
-    return bits;
-}
+using ctnn_test::parameter_bits;
 
 using Small = Network<float, Input<2>, Dense<3, Tanh>, Dense<1, Sigmoid>>;
 template <class T>
@@ -209,6 +202,51 @@ TEST_CASE("A topology text reads back into the same topology", "[io][signature]"
                             "float;-2;1:linear", "float;2;1:lin ear"}) {
         INFO(bad);
         CHECK_FALSE(io::Topology::parse(bad).has_value());
+    }
+}
+
+TEST_CASE("Ratios and sizes of every width that ctnn writes read back", "[io][signature]") {
+    // std::ratio takes any std::intmax_t but its minimum (up to 19 digits), and a size_t has up to 20 digits.
+    constexpr std::intmax_t intmax = std::numeric_limits<std::intmax_t>::max();
+    using Wide = Network<double, Input<1>, Dense<1, LeakyReLU<std::ratio<-1, 1000000000000000000>>>,
+                         Dense<1, ELU<std::ratio<intmax, 2>>>, Dense<1, Swish<std::ratio<-intmax>>>>;
+    CHECK(io::signature<Wide>() ==
+          "double;1;1:leaky_relu(-1/1000000000000000000);1:elu(9223372036854775807/2);1:swish(-9223372036854775807)");
+    const auto parsed = io::Topology::parse(io::signature<Wide>());
+    REQUIRE(parsed.has_value());
+    CHECK(*parsed == io::topology<Wide>());
+    CHECK(parsed->cpp_type() == io::cpp_type<Wide>());
+    CHECK(io::detail::activation_cpp_name_from_id("rrelu(-9223372036854775807/9223372036854775806,1)") ==
+          "ctnn::RReLU<std::ratio<-9223372036854775807, 9223372036854775806>, std::ratio<1>>");
+
+    // A file of such a network, loaded into another, is named by its C++ type, not by its text.
+    const std::vector<std::byte> bytes = io::to_weights_bytes(Wide{});
+    Network<double, Input<1>, Dense<1, Linear>> other;
+    const io::Status status = io::from_weights_bytes(other, bytes, "wide.ctnn");
+    CHECK(status.kind() == Kind::topology_mismatch);
+    CHECK_THAT(status.message(),
+               Catch::Contains("saved for ctnn::Network<double, Input<1>, Dense<1, LeakyReLU<std::ratio<-1, "
+                               "1000000000000000000>>>, Dense<1, ELU<std::ratio<9223372036854775807, 2>>>"));
+
+    const std::string max_size = std::to_string(std::numeric_limits<std::size_t>::max());
+    CHECK(max_size == "18446744073709551615");
+    const auto largest = io::Topology::parse("float;" + max_size + ';' + max_size + ":linear");
+    REQUIRE(largest.has_value());
+    CHECK(largest->input_size == std::numeric_limits<std::size_t>::max());
+    CHECK(largest->layers.at(0).units == std::numeric_limits<std::size_t>::max());
+
+    // Past the types' ranges (INTMAX_MIN, whose absolute value std::ratio cannot hold, included), and spellings
+    // other than std::to_string's, are not read.
+    for (const char* text : {"float;18446744073709551616;1:linear", "float;2;18446744073709551616:linear",
+                             "float;+2;1:linear", "float;2;007:linear", "float;-0;1:linear"}) {
+        INFO(text);
+        CHECK_FALSE(io::Topology::parse(text).has_value());
+    }
+    for (const char* id :
+         {"leaky_relu(-9223372036854775808)", "leaky_relu(9223372036854775808)", "leaky_relu(1/9223372036854775808)",
+          "leaky_relu(+1)", "leaky_relu(-01/10)", "leaky_relu(1/-0)", "leaky_relu(-0/1)"}) {
+        INFO(id);
+        CHECK_FALSE(io::detail::activation_cpp_name_from_id(id).has_value());
     }
 }
 

@@ -27,12 +27,15 @@
 #include "ctnn/detail/static_for.hpp"
 #include "ctnn/network.hpp"
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <ratio>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -176,31 +179,29 @@ inline constexpr activation_template activation_templates[] = {
     {"rrelu", "ctnn::RReLU", 2},
 };
 
-/// A decimal integer with an optional '-': the whole of `text`, within std::intmax_t.
-inline std::optional<std::intmax_t> parse_signature_integer(std::string_view text) {
-    const bool negative = !text.empty() && text.front() == '-';
-    if (negative) text.remove_prefix(1);
-    // The canonical spelling only: no leading zeros, no "-0".
-    if (text.empty() || text.size() > 18 || (text.front() == '0' && (text.size() > 1 || negative))) {
-        return std::nullopt;
-    }
-    std::intmax_t value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + (c - '0');  // at most 18 digits: no overflow
-    }
-    return negative ? -value : value;
+/// A decimal integer as std::to_string writes it: the whole of `text`, an optional '-' (for a
+/// signed `Int`), no leading zeros, no "-0", within `Int`'s range. The writers spell every
+/// value of `Int` (a ratio term of 19 digits, a size of 20), so the reader takes every one.
+template <class Int>
+std::optional<Int> parse_canonical_integer(std::string_view text) {
+    Int value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    // from_chars also takes "007" and "-0": one spelling per value keeps texts comparable.
+    if (text.size() > 1 && (text[0] == '0' || (text[0] == '-' && text[1] == '0'))) return std::nullopt;
+    return value;
 }
 
 /// A ratio spelt as by ratio_id() (reduced, positive denominator), as C++ code; nullopt
 /// when `text` is not such a ratio.
 inline std::optional<std::string> ratio_cpp_name_from_id(std::string_view text) {
     const std::size_t slash = text.find('/');
-    const auto num = parse_signature_integer(text.substr(0, slash));
-    if (!num) return std::nullopt;
+    const auto num = parse_canonical_integer<std::intmax_t>(text.substr(0, slash));
+    // std::ratio needs |num| representable: not INTMAX_MIN.
+    if (!num || *num == std::numeric_limits<std::intmax_t>::min()) return std::nullopt;
     std::intmax_t den = 1;
     if (slash != std::string_view::npos) {
-        const auto parsed = parse_signature_integer(text.substr(slash + 1));
+        const auto parsed = parse_canonical_integer<std::intmax_t>(text.substr(slash + 1));
         if (!parsed || *parsed <= 1) return std::nullopt;
         den = *parsed;
     }
@@ -235,17 +236,6 @@ inline std::optional<std::string> activation_cpp_name_from_id(std::string_view i
         return cpp + '>';
     }
     return std::nullopt;
-}
-
-/// A size as written in a topology text: decimal digits, no sign, no leading zero.
-inline std::optional<std::size_t> parse_signature_size(std::string_view text) {
-    if (text.empty() || text.size() > 19 || (text.size() > 1 && text.front() == '0')) return std::nullopt;
-    std::size_t value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + static_cast<std::size_t>(c - '0');
-    }
-    return value;
 }
 
 template <class T>
@@ -329,13 +319,13 @@ struct Topology {
         Topology topology;
         if (fields[0] != "float" && fields[0] != "double" && fields[0] != "long double") return std::nullopt;
         topology.scalar_type = std::string(fields[0]);
-        const auto inputs = detail::parse_signature_size(fields[1]);
+        const auto inputs = detail::parse_canonical_integer<std::size_t>(fields[1]);
         if (!inputs || *inputs == 0) return std::nullopt;
         topology.input_size = *inputs;
         for (std::size_t k = 2; k < fields.size(); ++k) {
             const std::size_t colon = fields[k].find(':');
             if (colon == std::string_view::npos) return std::nullopt;
-            const auto units = detail::parse_signature_size(fields[k].substr(0, colon));
+            const auto units = detail::parse_canonical_integer<std::size_t>(fields[k].substr(0, colon));
             const std::string_view activation = fields[k].substr(colon + 1);
             if (!units || *units == 0 || activation.empty()) return std::nullopt;
             for (char c : activation) {

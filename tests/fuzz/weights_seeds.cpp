@@ -1,0 +1,59 @@
+// The seed weights files of the weights fuzz target, as ctnn saves them: for every network of weights_networks.hpp,
+// valid-<name>.ctnn (plain parameters) and valid-<name>-specials.ctnn (NaN, infinities, -0, a subnormal, the largest
+// value first).
+//
+//   ctnn_fuzz_weights_seeds --write DIR   writes them (after a change of the file format)
+//   ctnn_fuzz_weights_seeds --check DIR   exits 1 unless DIR holds them, byte for byte (the CTest test)
+
+#include <ctnn/io/weights.hpp>
+
+#include "fuzz/weights_networks.hpp"
+
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+int main(int argc, char** argv) {
+    const bool write = argc == 3 && std::strcmp(argv[1], "--write") == 0;
+    const bool check = argc == 3 && std::strcmp(argv[1], "--check") == 0;
+    if (!write && !check) {
+        std::fprintf(stderr, "usage: %s --write|--check DIR\n", argv[0]);
+        return 2;
+    }
+    const fs::path dir = argv[2];
+    int failures = 0;
+    const auto seed = [&](const std::string& name, const std::vector<std::byte>& bytes) {
+        const fs::path path = dir / ("valid-" + name + ".ctnn");
+        if (write) {
+            std::ofstream out(path, std::ios::binary | std::ios::trunc);
+            out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+            out.close();
+            if (out.fail()) {
+                std::fprintf(stderr, "%s: cannot write\n", path.string().c_str());
+                ++failures;
+            }
+            return;
+        }
+        std::ifstream in(path, std::ios::binary);
+        const std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (chars.size() != bytes.size() || std::memcmp(chars.data(), bytes.data(), bytes.size()) != 0) {
+            std::fprintf(stderr, "%s: missing or not what ctnn saves today; regenerate with %s --write %s\n",
+                         path.string().c_str(), argv[0], dir.string().c_str());
+            ++failures;
+        }
+    };
+    ctnn_fuzz::for_each_weights_network([&]<class Net>(ctnn_fuzz::named_network<Net> n) {
+        using T = typename Net::value_type;
+        seed(std::string(n.name), ctnn::io::to_weights_bytes(ctnn_fuzz::patterned_network<Net>(T(0), false)));
+        seed(std::string(n.name) + "-specials",
+             ctnn::io::to_weights_bytes(ctnn_fuzz::patterned_network<Net>(T(0), true)));
+    });
+    return failures == 0 ? 0 : 1;
+}
