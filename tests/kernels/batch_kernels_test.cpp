@@ -3,12 +3,6 @@
 // ctnn::simd::scalar_arch, at
 // sample counts below, at and around the micro-kernel's tile, so that every tail path runs.
 
-// The same false positive of GCC 12's AVX-512 headers as in kernels_test.cpp.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12 && __GNUC_MINOR__ < 3 && defined(__AVX512F__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "ctnn/simd/batch_kernels.hpp"
 
 #include "ctnn/random.hpp"

@@ -6,14 +6,6 @@
 // CPU check tests/support/isa_guard.cpp. It also compiles with -DCTNN_FORCE_SCALAR=1, where default_arch is scalar_arch
 // and xsimd::batch does not exist: every direct use of xsimd is under `#if CTNN_SIMD`.
 
-// GCC 12.0 to 12.2's AVX-512 intrinsics (_mm512_undefined_*, a deliberately self-initialised variable) set off
-// -W(maybe-)uninitialized when xsimd's functions are inlined: a false positive of those releases. The pragma must
-// precede the includes, because the warning is reported at the intrinsic's line in <avx512fintrin.h>.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12 && __GNUC_MINOR__ < 3 && defined(__AVX512F__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "ctnn/simd/kernels.hpp"
 
 #include "ctnn/random.hpp"

@@ -3,12 +3,6 @@
 // the special values, for the instruction set this file is compiled for (ctnn::simd::default_arch) and for
 // ctnn::simd::scalar_arch. CMake compiles it per instruction set, as kernels_test.cpp (SSE2, AVX2+FMA, AVX-512).
 
-// The same false positive of GCC 12's AVX-512 headers as in kernels_test.cpp.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12 && __GNUC_MINOR__ < 3 && defined(__AVX512F__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "ctnn/simd/math.hpp"
 
 #include "ctnn/simd/arch.hpp"

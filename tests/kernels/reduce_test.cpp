@@ -3,13 +3,6 @@
 // for and, in the baseline build, for ctnn::simd::scalar_arch (see kernels_test.cpp). Values from 1e-45 to 3e38 in
 // float and 1e-320 to 1e300 in double: where a plain sum of squares overflows or underflows, the norm must not.
 
-// GCC 12.0 to 12.2's AVX-512 intrinsics set off -W(maybe-)uninitialized when xsimd's functions are inlined (see
-// kernels_test.cpp); the pragma must precede the includes.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12 && __GNUC_MINOR__ < 3 && defined(__AVX512F__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "ctnn/simd/reduce.hpp"
 
 #include "ctnn/detail/sum_of_squares.hpp"
