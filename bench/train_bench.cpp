@@ -9,6 +9,10 @@
 //   sgd_step/<topology>/plain         plain_mlp.hpp: backward on a batch of one, then w -= eta g
 //   sgd_step/<topology>/eigen         eigen_mlp.hpp: per layer delta, W^T delta before W
 //                                     changes, then W -= eta delta a^T, b -= eta delta in place
+//   adam_step/<topology>              ctnn::Trainer<Net, Loss, ctnn::Adam<>>(net, {.learning_rate = {0.01}})
+//                                     .step(x, t): backward on a batch of one, the finiteness
+//                                     check, then Adam's update (ctnn alone: the cost of an
+//                                     optimiser with state, next to sgd_step)
 //
 // Each iteration is one step on the next of `sample_pool` samples; the network keeps
 // learning. Before timing, one step from the seeded parameters is checked against the plain
@@ -91,6 +95,42 @@ struct SgdStep : Training<Net> {
     std::size_t s = 0;
 };
 
+/// ctnn's one-sample Adam step. Its check: the loss before the step equals the plain reference's (the update
+/// differs from SGD's, so the parameters are not compared).
+template <class Net>
+struct AdamStep : Training<Net> {
+    using Topo = topology_of_t<Net>;
+    using Loss = typename Topo::loss;
+    static constexpr std::size_t samples_per_iteration = 1;
+    static constexpr std::size_t macs_per_sample = Topo::training_macs;
+    static std::string name() { return concat({"adam_step/", Topo::name()}); }
+
+    float step() {
+        const auto& x = this->data.inputs[s];
+        const auto& t = this->data.targets[s];
+        s = (s + 1) % sample_pool;
+        return trainer->step(x, t).loss;
+    }
+
+    std::string check() {
+        const float loss = step();
+        const auto reference = make_network<Plain<Net>>();
+        const auto gradients = std::make_unique<typename Plain<Net>::gradients_type>();
+        return check_loss(loss, reference->sgd_step(std::span(this->data.inputs).first(1),
+                                                    std::span(this->data.targets).first(1), learning_rate, *gradients));
+    }
+
+    void run() {
+        float loss = step();
+        benchmark::DoNotOptimize(loss);
+    }
+
+    using AdamTrainer = ctnn::Trainer<Net, Loss, ctnn::Adam<>>;
+    std::unique_ptr<AdamTrainer> trainer =
+        std::make_unique<AdamTrainer>(*this->net, ctnn::Adam<>{.learning_rate = {learning_rate}});
+    std::size_t s = 0;
+};
+
 /// The one-sample step of every implementation of `Net`.
 template <class Net>
 void add_sgd_step() {
@@ -109,5 +149,8 @@ int main(int argc, char** argv) {
     add_sgd_step<Net_2_16_16_1>();
     add_sgd_step<Net_64_128_128_10>();
     add_sgd_step<Net_784_128_64_10>();
+    add<AdamStep<Net_2_16_16_1>>();
+    add<AdamStep<Net_64_128_128_10>>();
+    add<AdamStep<Net_784_128_64_10>>();
     return ctnn_bench::main(argc, argv);
 }

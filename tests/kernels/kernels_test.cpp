@@ -11,6 +11,7 @@
 #include "ctnn/random.hpp"
 #include "ctnn/simd/arch.hpp"
 #include "ctnn/simd/ops.hpp"
+#include "ctnn/simd/reduce.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -356,23 +357,50 @@ void check_add_outer_product(ctnn::Random& random) {
     c.check();
 }
 
+/// Runs `step(dw)` unguarded, checks it, then guarded from the same values: the guard (which finds nothing to keep
+/// here) stores the same bits.
+template <class T, class Step, class Check>
+CTNN_TEST_OUT_OF_LINE void check_both_guards(aligned_values<T>& values, const std::vector<T>& before, Step step,
+                                             Check check) {
+    CHECK(step(values.data(), std::false_type{}));
+    check();
+    const std::vector<T> unguarded = values.copy();
+    std::copy(before.begin(), before.end(), values.data());
+    CHECK(step(values.data(), std::true_type{}));
+    CHECK(values.copy() == unguarded);
+}
+
 template <class T, class Arch, std::size_t In, std::size_t Out>
 void check_subtract_outer_product(ctnn::Random& random) {
     constexpr layout l = layout_of<T, Arch, In, Out>();
     // keep = 1 is the step without weight decay, which takes a loop of its own.
     for (const T keep : {T(1), T(0.75)}) {
         outer_product_case<T> c(random, l);
-        simd::subtract_outer_product<Arch, In, l.padded>(c.dw.data(), c.input(), c.dz.data(), T(0.125), keep);
-        c.check_sgd_step(0.125, keep);
+        // The unguarded loop is for steps that cannot overflow, as cannot_overflow says of these.
+        CHECK(simd::cannot_overflow(keep, T(0.125) * simd::sum_abs<Arch, In>(c.input()),
+                                    simd::sum_abs<Arch, l.padded>(c.dz.data())));
+        check_both_guards(
+            c.dw, c.before,
+            [&](T* w, auto guarded) {
+                return simd::subtract_outer_product<Arch, In, l.padded, decltype(guarded)::value>(
+                    w, c.input(), c.dz.data(), T(0.125), keep);
+            },
+            [&] { c.check_sgd_step(0.125, keep); });
     }
     add_case<T> bias(random, layout_of<T, Arch, 1, Out>());
-    simd::subtract_scaled<Arch, l.padded>(bias.y.data(), bias.x.data(), T(0.5), T(0.75));
-    mismatches m(tolerance<T>);
-    for (std::size_t o = 0; o < l.padded; ++o) {
-        const double kept = 0.75 * double(bias.before[o]), step = 0.5 * double(bias.x[o]);
-        m.near(o, bias.y[o], kept - step, std::abs(kept) + std::abs(step));
-    }
-    check_no_mismatches("subtract_scaled: y = keep y - rate x", m, l);
+    check_both_guards(
+        bias.y, bias.before,
+        [&](T* y, auto guarded) {
+            return simd::subtract_scaled<Arch, l.padded, decltype(guarded)::value>(y, bias.x.data(), T(0.5), T(0.75));
+        },
+        [&] {
+            mismatches m(tolerance<T>);
+            for (std::size_t o = 0; o < l.padded; ++o) {
+                const double kept = 0.75 * double(bias.before[o]), step = 0.5 * double(bias.x[o]);
+                m.near(o, bias.y[o], kept - step, std::abs(kept) + std::abs(step));
+            }
+            check_no_mismatches("subtract_scaled: y = keep y - rate x", m, l);
+        });
 }
 
 template <class T, class Arch, std::size_t Out>
@@ -426,8 +454,10 @@ TEMPLATE_TEST_CASE("add_outer_product adds x dz^T and leaves the padding lanes o
     });
 }
 
-TEMPLATE_TEST_CASE("subtract_outer_product and subtract_scaled take an SGD step and keep the padding lanes zero",
-                   "[kernels][sgd]", float, double) {
+TEMPLATE_TEST_CASE(
+    "subtract_outer_product and subtract_scaled take an SGD step, guarded or not, and keep the padding "
+    "lanes zero",
+    "[kernels][sgd]", float, double) {
     ctnn::Random random(6);
     for_each_arch_and_shape([&]<class Arch, std::size_t In, std::size_t Out>() {
         check_subtract_outer_product<TestType, Arch, In, Out>(random);

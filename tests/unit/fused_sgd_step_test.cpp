@@ -54,7 +54,7 @@ void check_fused_step_matches_backward_then_update(double weight_decay) {
         const T fused_loss = fused_step.loss;
         const T reference_loss =
             backward<Loss>(*reference, std::span(&inputs[s], 1), std::span(&targets[s], 1), *gradients, *workspace);
-        sgd.update(*reference, *gradients, state, s + 1);
+        REQUIRE(sgd.update(*reference, *gradients, state, s + 1));
         CHECK(fused_loss == Approx(reference_loss).epsilon(tolerance<T>));
         CHECK(largest_difference(*fused, *reference) <= tolerance<T>);
         CHECK(largest_difference(*fused, Net()) > 0);  // the step did move the parameters

@@ -248,8 +248,8 @@ void require_same_on_both_paths(const Optimizer& optimizer, double tolerance) {
         for (auto& g : values) g = random.uniform<T>(-1, 1);
         set_gradients(wide_gradients, values);
         set_gradients(narrow_gradients, values);
-        optimizer.update(wide, wide_gradients, wide_state, t);
-        optimizer.update(narrow, narrow_gradients, narrow_state, t);
+        REQUIRE(optimizer.update(wide, wide_gradients, wide_state, t));
+        REQUIRE(optimizer.update(narrow, narrow_gradients, narrow_state, t));
         replay.step(optimizer, t, values);
         // Rounding in T against double: a few units in the last place of T per step.
         const double replay_tolerance = 64 * std::numeric_limits<T>::epsilon();

@@ -208,10 +208,15 @@ struct dense_layer {
 
     /// One sample's SGD step on the weights and bias, without materialising the gradient:
     /// W = keep W - rate x delta^T, b = keep b - rate delta (keep = 1 - rate * weight decay; delta: row 0).
-    template <class Cache>
-    static void subtract_gradient(T* storage, const T* x, const Cache& c, T rate, T keep) noexcept {
-        simd::subtract_outer_product<Arch, In, padded_size>(storage + weight_offset, x, c.delta[0].data(), rate, keep);
-        simd::subtract_scaled<Arch, padded_size>(storage + bias_offset, c.delta[0].data(), rate, keep);
+    /// `Guarded`: a parameter whose new value is not finite keeps its value (simd::subtract_outer_product).
+    /// Returns true when every one was updated.
+    template <bool Guarded, class Cache>
+    [[nodiscard]] static bool subtract_gradient(T* storage, const T* x, const Cache& c, T rate, T keep) noexcept {
+        const bool weights = simd::subtract_outer_product<Arch, In, padded_size, Guarded>(
+            storage + weight_offset, x, c.delta[0].data(), rate, keep);
+        const bool bias =
+            simd::subtract_scaled<Arch, padded_size, Guarded>(storage + bias_offset, c.delta[0].data(), rate, keep);
+        return weights && bias;
     }
 
     /// dx[s] = W^T delta[s] for the first `samples` rows: the gradient with respect to this layer's input

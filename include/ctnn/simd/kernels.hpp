@@ -11,7 +11,9 @@
 #include "ctnn/simd/ops.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 
 namespace ctnn::simd {
@@ -20,6 +22,15 @@ namespace detail {
 
 // About eight independent FMA chains hide the FMA latency on current cores; more spill.
 inline constexpr std::size_t fma_chains = 8;
+
+/// Half a unit in the last place of T's largest finite value (2^103 in float, 2^970 in double): a sum a + b with
+/// |a| <= max and |b| below it rounds to at most max in magnitude, never to infinity.
+template <class T>
+inline constexpr T half_ulp_of_max = [] {
+    T v = 1;
+    for (int e = 0; e < std::numeric_limits<T>::max_exponent - std::numeric_limits<T>::digits - 1; ++e) v *= 2;
+    return v;
+}();
 
 // A panel of weight rows that fits in half of a 32 KB L1 cache, so that a layer with more output registers than FMA
 // chains reads each panel from L2 once and its other blocks of outputs from L1.
@@ -60,7 +71,43 @@ inline void affine_block(const T* w, const T* b, const T* x, T* z, std::size_t f
     }
 }
 
+/// subtract_outer_product with a select for every weight: w = fma(-rate x[i], dz, keep w) where that is finite;
+/// in a row where -rate x[i] overflows, fma(-rate, x[i] dz, keep w), so that a zero dz[o] still gives keep w.
+/// Returns true when every weight was stored. Out of line and cold: callers take it only when an update may
+/// overflow.
+template <class Arch, std::size_t In, std::size_t Padded, class T>
+[[gnu::noinline, gnu::cold]] bool guarded_outer_product(T* w, const T* x, const T* dz, T rate, T keep) noexcept {
+    using V = vector_t<T, Arch>;
+    const V k(keep);
+    V rejected(T(0));
+    for (std::size_t i = 0; i < In; ++i) {
+        const T s = -rate * x[i];
+        const bool step_finite = std::isfinite(s);
+        const V scale(step_finite ? s : -rate), factor(step_finite ? T(1) : x[i]);
+        T* row = w + i * Padded;
+        for (std::size_t o = 0; o < Padded; o += width<T, Arch>) {
+            const V old = simd::load<V>(row + o);
+            const V updated = simd::fma(scale, factor * simd::load<V>(dz + o), old * k);
+            rejected = simd::store_finite(row + o, updated, old, rejected);
+        }
+    }
+    return simd::reduce_add(rejected) == T(0);
+}
+
 }  // namespace detail
+
+/// The test that lets an update kernel run unguarded: true when fma(p, d, keep c), the SGD step
+/// of subtract_outer_product and subtract_scaled, is finite for every finite c, every |p| <=
+/// |step_bound| and every |d| <= d_bound. |keep| <= 1 keeps |keep c| <= max, and a + b with
+/// |a| <= max and |b| below half an ulp of max rounds to at most max. Rounding is monotonic and
+/// the threshold a power of two, so a rounded product below it means the exact one is below it
+/// too. False when an argument is infinite or NaN. For subtract_outer_product, step_bound =
+/// rate sum_i |x[i]| and d_bound = sum_o |dz[o]| (simd::sum_abs): the sums bound every term.
+template <class T>
+[[nodiscard]] inline bool cannot_overflow(T keep, T step_bound, T d_bound) noexcept {
+    const T p = simd::abs(step_bound);
+    return simd::abs(keep) <= T(1) && p <= std::numeric_limits<T>::max() && p * d_bound < detail::half_ulp_of_max<T>;
+}
 
 /// z = b + W^T x: `z[o] = b[o] + sum_i x[i] * w[i * Padded + o]` for every o < Padded.
 /// `w`, `b` and `z` are aligned; padding lanes of `w` and `b` are zero, so are those of `z`.
@@ -120,42 +167,64 @@ inline void add_outer_product(T* dw, const T* x, const T* dz) noexcept {
 }
 
 /// w = keep w - rate x dz^T: `w[i * Padded + o] = keep * w[i * Padded + o] - rate * x[i] * dz[o]`, the SGD
-/// step with L2 decay (keep = 1 - rate * decay) applied to a rank-1 gradient without materialising it. Padding
-/// lanes of `dz` and `w` are zero, so those of `w` stay zero.
-template <class Arch, std::size_t In, std::size_t Padded, class T>
-inline void subtract_outer_product(T* w, const T* x, const T* dz, T rate, T keep) noexcept {
+/// step with L2 decay (keep = 1 - rate * decay) applied to a rank-1 gradient without materialising it, computed
+/// as fma(-rate x[i], dz[o], keep w). Padding lanes of `dz` and `w` are zero, so those of `w` stay zero.
+///
+/// `Guarded` (the default): a weight whose new value, computed in T, is not finite (the update overflowed) keeps its
+/// value, bit for bit, at the price of a select for every register (detail::guarded_outer_product). Unguarded,
+/// every new value is stored, as fast as the update alone: for callers that have shown with cannot_overflow that
+/// none overflows. Returns true when every weight was updated. Both store the same values where they store.
+template <class Arch, std::size_t In, std::size_t Padded, bool Guarded = true, class T>
+[[nodiscard]] inline bool subtract_outer_product(T* w, const T* x, const T* dz, T rate, T keep) noexcept {
     static_assert(Padded % width<T, Arch> == 0,
                   "ctnn::simd::subtract_outer_product: Padded must be a whole number of registers");
-    using V = vector_t<T, Arch>;
-    constexpr std::size_t lanes = width<T, Arch>;
-    const V k(keep);
-    auto rows = [&](auto decays) {
-        for (std::size_t i = 0; i < In; ++i) {
-            const V step(-rate * x[i]);
-            T* row = w + i * Padded;
-            for (std::size_t o = 0; o < Padded; o += lanes) {
-                V old = simd::load<V>(row + o);
-                if constexpr (decltype(decays)::value) old = old * k;
-                simd::store(row + o, simd::fma(step, simd::load<V>(dz + o), old));
-            }
-        }
-    };
-    // Without decay (the common case) the multiply is left out of the loop altogether.
-    if (keep == T(1)) {
-        rows(std::false_type{});
+    if constexpr (Guarded) {
+        return detail::guarded_outer_product<Arch, In, Padded>(w, x, dz, rate, keep);
     } else {
-        rows(std::true_type{});
+        using V = vector_t<T, Arch>;
+        constexpr std::size_t lanes = width<T, Arch>;
+        const V k(keep);
+        auto rows = [&](auto decays) {
+            for (std::size_t i = 0; i < In; ++i) {
+                const V step(-rate * x[i]);
+                T* row = w + i * Padded;
+                for (std::size_t o = 0; o < Padded; o += lanes) {
+                    V old = simd::load<V>(row + o);
+                    if constexpr (decltype(decays)::value) old = old * k;
+                    simd::store(row + o, simd::fma(step, simd::load<V>(dz + o), old));
+                }
+            }
+        };
+        // Without decay (the common case) the multiply is left out of the loop altogether.
+        if (keep == T(1)) {
+            rows(std::false_type{});
+        } else {
+            rows(std::true_type{});
+        }
+        return true;
     }
 }
 
-/// y = keep y - rate x over `Size` aligned elements (the SGD step of a bias).
-template <class Arch, std::size_t Size, class T>
-inline void subtract_scaled(T* y, const T* x, T rate, T keep) noexcept {
+/// y = keep y - rate x over `Size` aligned elements (the SGD step of a bias or a PReLU slope), computed as
+/// fma(-rate, x, keep y). `Guarded` as for subtract_outer_product: an element whose new value is not finite keeps
+/// its value. Returns true when every element was updated.
+template <class Arch, std::size_t Size, bool Guarded = true, class T>
+[[nodiscard]] inline bool subtract_scaled(T* y, const T* x, T rate, T keep) noexcept {
     static_assert(Size % width<T, Arch> == 0, "ctnn::simd::subtract_scaled: Size must be a whole number of registers");
     using V = vector_t<T, Arch>;
     const V step(-rate), k(keep);
-    for (std::size_t o = 0; o < Size; o += width<T, Arch>) {
-        simd::store(y + o, simd::fma(step, simd::load<V>(x + o), simd::load<V>(y + o) * k));
+    if constexpr (!Guarded) {
+        for (std::size_t o = 0; o < Size; o += width<T, Arch>) {
+            simd::store(y + o, simd::fma(step, simd::load<V>(x + o), simd::load<V>(y + o) * k));
+        }
+        return true;
+    } else {
+        V rejected(T(0));
+        for (std::size_t o = 0; o < Size; o += width<T, Arch>) {
+            const V old = simd::load<V>(y + o);
+            rejected = simd::store_finite(y + o, simd::fma(step, simd::load<V>(x + o), old * k), old, rejected);
+        }
+        return simd::reduce_add(rejected) == T(0);
     }
 }
 

@@ -52,6 +52,11 @@ template <Scalar V>
 [[nodiscard]] inline V load(const V* p) noexcept {
     return *p;
 }
+/// Loads a register from `p`, at any alignment.
+template <Scalar V>
+[[nodiscard]] inline V load_unaligned(const V* p) noexcept {
+    return *p;
+}
 /// Stores a register to `p`, aligned to the register's size.
 template <Scalar V>
 inline void store(V* p, V v) noexcept {
@@ -125,6 +130,11 @@ template <class B, class T = typename B::value_type>
     requires(!is_scalar<B>)
 [[nodiscard]] inline B load(const T* p) noexcept {
     return B::load_aligned(p);
+}
+template <class B, class T = typename B::value_type>
+    requires(!is_scalar<B>)
+[[nodiscard]] inline B load_unaligned(const T* p) noexcept {
+    return B::load_unaligned(p);
 }
 template <class T, class A>
 inline void store(T* p, const xsimd::batch<T, A>& v) noexcept {
@@ -241,6 +251,29 @@ template <class V>
 template <class V>
 [[nodiscard]] inline V softplus(const V& x) noexcept {
     return simd::max(x, V(0)) + simd::log1p(simd::exp(V(-simd::abs(x))));
+}
+
+/// +-0 in each lane where every argument is finite, NaN where one of them is infinite or NaN:
+/// x 0 is +-0 for a finite x and NaN for an infinity or a NaN. One multiply, then one fused
+/// multiply-add per further argument; `finite_residue(x...) == V(0)` is the lane mask "all
+/// finite". Needs IEEE arithmetic (not -ffinite-math-only, which folds x 0 to 0).
+template <class V, class... More>
+[[nodiscard]] inline V finite_residue(const V& x, const More&... more) noexcept {
+    const V zero(scalar_t<V>(0));
+    V residue = x * zero;
+    ((residue = simd::fma(more, zero, residue)), ...);
+    return residue;
+}
+
+/// A guarded store: `updated` goes to the aligned register at `p` in the lanes where it is
+/// finite, and `old` (the register's value before) in the others, so no infinity or NaN is
+/// written. Returns `rejected` plus the residue of `updated` (see finite_residue): its lanes
+/// stay 0, from 0, while every lane is stored.
+template <class V, class T = scalar_t<V>>
+[[nodiscard]] inline V store_finite(T* p, const V& updated, const V& old, const V& rejected) noexcept {
+    const V residue = simd::finite_residue(updated);
+    simd::store(p, simd::select(residue == V(T(0)), updated, old));
+    return rejected + residue;
 }
 
 /// A `std::ratio` as a register of `V` (activation parameters are ratios, because

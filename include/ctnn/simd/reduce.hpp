@@ -2,7 +2,8 @@
 
 /// @file
 /// Reductions over a flat array of whole registers (a network's storage, its gradients, a
-/// workspace row): the generic `reduce`, and from it `all_finite` and `euclidean_norm`.
+/// workspace row): the generic `reduce`, and from it `all_finite` and `euclidean_norm`; `add_abs`
+/// and `sum_abs`, bounds on the magnitudes (the fused SGD step's overflow test).
 
 #include "ctnn/detail/sum_of_squares.hpp"
 #include "ctnn/simd/arch.hpp"
@@ -51,6 +52,34 @@ template <class Arch, std::size_t Size, class T>
     const V zero(T(0));
     for (std::size_t i = 0; i < Size; i += width<T, Arch>) acc = simd::fma(simd::load<V>(p + i), zero, acc);
     return acc;
+}
+
+/// acc + |x| for every register x of the `Size` aligned elements at `p`: the sum of the lanes of
+/// the result, from acc = 0, is at least every |p_k| (see sum_abs). Two operations a register,
+/// for bounds that span several arrays (ctnn::fused_sgd_step's overflow test).
+template <class Arch, std::size_t Size, class T>
+[[nodiscard]] inline vector_t<T, Arch> add_abs(const T* p, vector_t<T, Arch> acc) noexcept {
+    static_assert(Size % width<T, Arch> == 0, "ctnn::simd::add_abs: Size must be a whole number of registers");
+    using V = vector_t<T, Arch>;
+    for (std::size_t i = 0; i < Size; i += width<T, Arch>) acc = acc + simd::abs(simd::load<V>(p + i));
+    return acc;
+}
+
+/// sum_k |p_k| over the `Count` elements at `p`, at any alignment and in any number: a bound
+/// on every |p_k| (a rounded sum of non-negative terms is at least each term), infinite or NaN
+/// when an element is, and possibly infinite when the elements are near T's largest value.
+template <class Arch, std::size_t Count, class T>
+[[nodiscard]] inline T sum_abs(const T* p) noexcept {
+    using V = vector_t<T, Arch>;
+    constexpr std::size_t whole = Count / width<T, Arch> * width<T, Arch>;
+    T sum(0);
+    if constexpr (whole > 0) {
+        V acc(T(0));
+        for (std::size_t i = 0; i < whole; i += width<T, Arch>) acc = acc + simd::abs(simd::load_unaligned<V>(p + i));
+        sum = simd::reduce_add(acc);
+    }
+    for (std::size_t i = whole; i < Count; ++i) sum += simd::abs(p[i]);
+    return sum;
 }
 
 /// True when none of the `Size` aligned elements at `p` is an infinity or a NaN (see

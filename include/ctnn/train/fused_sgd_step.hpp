@@ -9,6 +9,7 @@
 
 #include "ctnn/backprop.hpp"
 #include "ctnn/loss/pairing.hpp"
+#include "ctnn/simd/kernels.hpp"
 #include "ctnn/simd/ops.hpp"
 #include "ctnn/simd/reduce.hpp"
 #include "ctnn/train/step_result.hpp"
@@ -23,8 +24,9 @@ namespace ctnn {
 /// One stochastic gradient descent step on one sample, with optional L2 weight decay:
 /// w <- w - learning_rate (dL/dw + weight_decay w) for every parameter (weights, biases
 /// and PReLU slopes), the same update as ctnn::SGD after ctnn::backward on a batch of one.
-/// Returns the sample's loss before the update, and whether the update was made. RReLU
-/// layers run in the workspace's mode (ctnn::Workspace::draw_slopes).
+/// Returns the sample's loss before the update, and whether the update was made (in full,
+/// in part, or not at all). RReLU layers run in the workspace's mode
+/// (ctnn::Workspace::draw_slopes).
 ///
 /// Divergence: the gradient dL/dW of a layer is x delta^T, and this step never forms it. It
 /// computes every layer's delta first (from the weights before the update; a PReLU layer's
@@ -33,10 +35,18 @@ namespace ctnn {
 /// layer's input x is checked through the z it feeds: an infinite or NaN x_i makes every
 /// lane of z = b + sum_i x_i W_i infinite or NaN, even where W_i is 0.) When one of them is
 /// infinite or NaN it returns StepStatus::non_finite_loss or non_finite_gradient and leaves
-/// the network as it was. Not checked: a product x delta, or a step learning_rate x
-/// gradient, that overflows although its factors are finite (float gradients beyond about
-/// 1e19 times a large rate); gradient clipping (ctnn::Trainer::clip_gradients) rules those
-/// out.
+/// the network as it was.
+///
+/// Overflow of the update: each parameter's new value, computed in T (keep w -
+/// learning_rate x delta with keep = 1 - learning_rate weight_decay), is stored only when it
+/// is finite (simd::subtract_outer_product, subtract_scaled, guarded); a parameter whose update
+/// overflows keeps its value, the others are updated, and the step returns
+/// StepStatus::non_finite_update. A gradient x_i delta_j that overflows although x and delta
+/// are finite shows here, as an overflowed update of that weight (the unfused step reports it
+/// as non_finite_gradient). When keep itself overflows (learning_rate weight_decay beyond the
+/// largest T), every parameter keeps its value. The guard costs a pass over the activations
+/// and deltas (sums of magnitudes, simd::cannot_overflow) while no update can overflow: the
+/// kernels then store without a select.
 ///
 /// Requires: `Loss` pairs with the output unit (a compile-time check).
 /// Ensures: no heap allocation; every delta is computed from the weights before their
@@ -62,12 +72,14 @@ StepResult<typename Net::value_type> fused_sgd_step(Net& net, const typename Net
         detail::forward_pass(net, input.data(), workspace);
         const T loss = detail::sample_loss<Loss>(workspace, target.data());
         if (!std::isfinite(loss)) return {loss, StepStatus::non_finite_loss};
-        // Every z: checked now, before PReLU slope gradients take their place.
-        V residue(T(0));
+        // Every z: checked now, before PReLU slope gradients take their place. The magnitudes of every layer's
+        // input, for the overflow test below: the sample's, then each hidden layer's y.
+        V residue(T(0)), x_magnitude(T(0)), d_magnitude(T(0));
         detail::for_each_index<layers::size>([&](auto i) {
             using L = typename layers::template at<i>;
-            residue =
-                simd::add_finite_residue<Arch, L::padded_size>(workspace.template layer<i>().z[0].data(), residue);
+            const auto& c = workspace.template layer<i>();
+            residue = simd::add_finite_residue<Arch, L::padded_size>(c.z[0].data(), residue);
+            if constexpr (i < last) x_magnitude = simd::add_abs<Arch, L::padded_size>(c.y[0].data(), x_magnitude);
         });
         {
             auto& out = workspace.template layer<last>();
@@ -90,31 +102,44 @@ StepResult<typename Net::value_type> fused_sgd_step(Net& net, const typename Net
             using L = typename layers::template at<i>;
             const auto& c = workspace.template layer<i>();
             residue = simd::add_finite_residue<Arch, L::padded_size>(c.delta[0].data(), residue);
+            d_magnitude = simd::add_abs<Arch, L::padded_size>(c.delta[0].data(), d_magnitude);
             if constexpr (L::learned_slope) {
                 residue = simd::add_finite_residue<Arch, L::padded_size>(c.z[0].data(), residue);
+                d_magnitude = simd::add_abs<Arch, L::padded_size>(c.z[0].data(), d_magnitude);
             }
         });
         if (!(simd::reduce_add(residue) == T(0))) return {loss, StepStatus::non_finite_gradient};
 
-        // The updates.
-        detail::for_each_index<layers::size>([&](auto step) {
-            constexpr std::size_t i = last - step;
-            using L = typename layers::template at<i>;
-            auto& c = workspace.template layer<i>();
-            if constexpr (i == 0) {
-                L::subtract_gradient(storage, input.data(), c, learning_rate, keep);
-            } else {
-                L::subtract_gradient(storage, workspace.template layer<i - 1>().y[0].data(), c, learning_rate, keep);
-            }
-            if constexpr (L::learned_slope) {
-                for (std::size_t o = 0; o < L::padded_size; o += simd::width<T, Arch>) {
-                    T* slope = storage + L::slope_offset + o;
-                    simd::store(slope, simd::fma(V(-learning_rate), simd::load<V>(c.z[0].data() + o),
-                                                 simd::load<V>(slope) * V(keep)));
+        // Overflow: every step is fma(-rate x_i, delta_o, keep w), with x_i = 1 for biases and slopes. The sums of
+        // the magnitudes of all inputs (at least 1) and of all deltas and slope gradients bound every factor, so
+        // when simd::cannot_overflow holds for them no update can overflow, and the kernels store without a select.
+        const T x_sum = simd::sum_abs<Arch, Net::input_size>(input.data()) + simd::reduce_add(x_magnitude);
+        // Two copies of the updates, so that each kernel's choice is made at compile time.
+        auto update = [&](auto guarded) {
+            constexpr bool Guarded = decltype(guarded)::value;
+            bool all = true;
+            detail::for_each_index<layers::size>([&](auto step) {
+                constexpr std::size_t i = last - step;
+                using L = typename layers::template at<i>;
+                auto& c = workspace.template layer<i>();
+                if constexpr (i == 0) {
+                    all &= L::template subtract_gradient<Guarded>(storage, input.data(), c, learning_rate, keep);
+                } else {
+                    all &= L::template subtract_gradient<Guarded>(
+                        storage, workspace.template layer<i - 1>().y[0].data(), c, learning_rate, keep);
                 }
-            }
-        });
-        return {loss, StepStatus::ok};
+                if constexpr (L::learned_slope) {
+                    all &= simd::subtract_scaled<Arch, L::padded_size, Guarded>(storage + L::slope_offset,
+                                                                                c.z[0].data(), learning_rate, keep);
+                }
+            });
+            return all;
+        };
+        const bool applied =
+            simd::cannot_overflow(keep, learning_rate * (x_sum < T(1) ? T(1) : x_sum), simd::reduce_add(d_magnitude))
+                ? update(std::false_type{})
+                : update(std::true_type{});
+        return {loss, applied ? StepStatus::ok : StepStatus::non_finite_update};
     }
 }
 

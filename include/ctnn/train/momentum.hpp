@@ -18,7 +18,8 @@ namespace ctnn {
 ///   w <- w - eta(t) (d + momentum v)        (Nesterov)
 /// A zero gradient on a zero weight with zero velocity gives a zero step, so padding lanes
 /// stay zero. The update runs a register at a time over the flat storage
-/// (simd::update_parameters).
+/// (simd::update_parameters), so a parameter whose new value or velocity would overflow T
+/// keeps both.
 template <LearningRateSchedule Schedule = ConstantRate>
 struct Momentum {
     Schedule learning_rate{};
@@ -32,8 +33,12 @@ struct Momentum {
         alignas(Net::alignment) std::array<typename Net::value_type, Net::storage_size> velocity{};
     };
 
+    /// Step t (from 1) with `gradients`. Returns true when every parameter was updated; false
+    /// when the new value or velocity of some was infinite or NaN (they kept both, all others
+    /// were updated).
     template <class Net>
-    void update(Net& net, const Gradients<Net>& gradients, State<Net>& state, std::size_t t) const noexcept {
+    [[nodiscard]] bool update(Net& net, const Gradients<Net>& gradients, State<Net>& state,
+                              std::size_t t) const noexcept {
         using T = typename Net::value_type;
         using Arch = typename Net::arch_type;
         using V = simd::vector_t<T, Arch>;
@@ -44,7 +49,7 @@ struct Momentum {
         const T* g = gradients.storage().data();
         // Two loops rather than a test per register.
         if (nesterov) {
-            simd::update_parameters<Arch, Net::storage_size>(
+            return simd::update_parameters<Arch, Net::storage_size>(
                 w, g,
                 [=](const V& gr, V& wr, V& vr) {
                     const V d = simd::fma(decay, wr, gr);
@@ -52,15 +57,14 @@ struct Momentum {
                     wr = simd::fma(minus_eta, simd::fma(mu, vr, d), wr);
                 },
                 state.velocity.data());
-        } else {
-            simd::update_parameters<Arch, Net::storage_size>(
-                w, g,
-                [=](const V& gr, V& wr, V& vr) {
-                    vr = simd::fma(mu, vr, simd::fma(decay, wr, gr));
-                    wr = simd::fma(minus_eta, vr, wr);
-                },
-                state.velocity.data());
         }
+        return simd::update_parameters<Arch, Net::storage_size>(
+            w, g,
+            [=](const V& gr, V& wr, V& vr) {
+                vr = simd::fma(mu, vr, simd::fma(decay, wr, gr));
+                wr = simd::fma(minus_eta, vr, wr);
+            },
+            state.velocity.data());
     }
 };
 

@@ -32,16 +32,22 @@ namespace ctnn {
 /// optional gradient-norm clipping, then the optimiser's update with the learning rate of
 /// step t = 1, 2, ...
 ///
-/// Divergence is reported, not spread: a step whose loss or gradient is infinite or NaN
-/// returns StepStatus::non_finite_loss or non_finite_gradient and changes neither the
-/// network, nor the optimiser's state (momentum, Adam's moments), nor step_count(), so the
-/// parameters stay at their last finite values and training can resume, for example with
-/// a lower learning rate. train_epoch() and train_random_samples() stop at such a step and
-/// say which it was. The check costs a pass over the gradients without clipping (clipping
-/// computes their norm anyway) and, for the fused one-sample SGD step, a pass over the
-/// activations and deltas (see ctnn::fused_sgd_step for what it cannot see). A finite
-/// gradient whose update overflows (learning_rate x gradient beyond the largest T) is not
-/// caught: clip_gradients() bounds every update.
+/// Divergence is reported, not spread: the network never receives an infinity or a NaN.
+/// - A step whose loss or gradient is infinite or NaN returns StepStatus::non_finite_loss or
+///   non_finite_gradient and changes neither the network, nor the optimiser's state
+///   (momentum, Adam's moments), nor step_count(), so the parameters stay at their last
+///   finite values and training can resume, for example with a lower learning rate. The
+///   check costs a pass over the gradients without clipping (clipping computes their norm
+///   anyway) and, for the fused one-sample SGD step, a pass over the activations and deltas.
+/// - A step with a finite loss and gradient whose update overflows T for some parameters (a
+///   learning rate far too large: float SGD at 1e38 with a gradient of 10; Adam's v beyond
+///   3.4e38) returns StepStatus::non_finite_update: those parameters and their optimiser
+///   state keep their values, every other parameter is updated, and step_count() advances
+///   (the step was made, with its learning rate and bias correction). The optimisers'
+///   update guards each parameter (simd::update_parameters; for the fused step,
+///   simd::subtract_outer_product and subtract_scaled) and says whether it updated all.
+/// train_epoch() and train_random_samples() stop at the first step that is not ok and say
+/// which it was.
 template <class Net, class Loss, class Optimizer = SGD<>>
 class Trainer {
 public:
@@ -56,7 +62,8 @@ public:
 
     /// One update from a minibatch. Returns the batch's mean loss before the update, and
     /// whether the update was made (see the class: not when the loss or the gradient is not
-    /// finite). Requires: a non-empty batch, as many targets as inputs.
+    /// finite; in part when it overflows for some parameters). Requires: a non-empty batch,
+    /// as many targets as inputs.
     StepResult<value_type> step(std::span<const input_type> inputs, std::span<const output_type> targets) noexcept {
         using Arch = typename Net::arch_type;
         workspace_.draw_slopes(random_);
@@ -69,8 +76,8 @@ public:
         } else if (!simd::all_finite<Arch, Net::storage_size>(gradients_.storage().data())) {
             return {loss, StepStatus::non_finite_gradient};
         }
-        optimizer_.update(*network_, gradients_, state_, ++steps_);
-        return {loss, StepStatus::ok};
+        const bool applied = optimizer_.update(*network_, gradients_, state_, ++steps_);
+        return {loss, applied ? StepStatus::ok : StepStatus::non_finite_update};
     }
 
     /// One update from one sample. With ctnn::SGD and no clipping this is ctnn::fused_sgd_step
@@ -82,7 +89,7 @@ public:
                 const auto eta = static_cast<value_type>(optimizer_.learning_rate(steps_ + 1));
                 const auto result = fused_sgd_step<Loss>(*network_, input, target, eta, workspace_,
                                                          static_cast<value_type>(optimizer_.weight_decay));
-                if (result.ok()) ++steps_;
+                if (result.ok() || result.status == StepStatus::non_finite_update) ++steps_;
                 return result;
             }
         }
@@ -90,8 +97,8 @@ public:
     }
 
     /// The classic algorithm: `steps` times, pick a training sample uniformly at random,
-    /// then forward, backpropagate and update. Returns the mean of the losses of the steps
-    /// taken; stops at a step that is refused (see TrainingResult::failed_step()).
+    /// then forward, backpropagate and update. Returns the mean of the losses of the ok steps;
+    /// stops at the first step that is not ok, refused or made in part (see TrainingResult).
     TrainingResult<value_type> train_random_samples(std::span<const input_type> inputs,
                                                     std::span<const output_type> targets, std::size_t steps) noexcept {
         CTNN_ASSERT(!inputs.empty() && inputs.size() == targets.size(),
@@ -112,9 +119,10 @@ public:
     }
 
     /// One pass over the samples in their order, in minibatches of `batch_size` (the last
-    /// may be smaller). Returns the mean loss over the samples of the steps taken; stops at
-    /// a step that is refused (its batch starts at sample `steps * batch_size`). Shuffle
-    /// between epochs (ctnn::data::shuffle) for stochastic minibatches.
+    /// may be smaller). Returns the mean loss over the samples of the ok steps; stops at the
+    /// first step that is not ok, refused or made in part (its batch starts at sample
+    /// `steps * batch_size`; see TrainingResult). Shuffle between epochs
+    /// (ctnn::data::shuffle) for stochastic minibatches.
     TrainingResult<value_type> train_epoch(std::span<const input_type> inputs, std::span<const output_type> targets,
                                            std::size_t batch_size) noexcept {
         CTNN_ASSERT(batch_size > 0, "Trainer::train_epoch: batch_size must be at least 1");
@@ -141,8 +149,8 @@ public:
     /// Clip the gradient's Euclidean norm to `max_norm` before each update; 0 turns it off.
     void clip_gradients(value_type max_norm) noexcept { max_gradient_norm_ = max_norm; }
 
-    /// Updates made so far (refused steps do not count); the next one uses the learning rate
-    /// of step_count() + 1.
+    /// Updates made so far, in full or in part (non_finite_update counts; refused steps do
+    /// not); the next one uses the learning rate of step_count() + 1.
     [[nodiscard]] std::size_t step_count() const noexcept { return steps_; }
     [[nodiscard]] Optimizer& optimizer() noexcept { return optimizer_; }
     [[nodiscard]] Random& random() noexcept { return random_; }
