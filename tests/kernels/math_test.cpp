@@ -1,7 +1,7 @@
-// ctnn's own float exp, tanh and sigmoid (include/ctnn/simd/math.hpp), checked against long double on a strided sweep
-// of all 2^32 float bit patterns, on every float of the windows where the error peaks or the behaviour changes, and on
-// the special values, for the instruction set this file is compiled for (ctnn::simd::default_arch) and for
-// ctnn::simd::scalar_arch. CMake compiles it per instruction set, as kernels_test.cpp (SSE2, AVX2+FMA, AVX-512).
+// ctnn's own float exp, expm1, log1p, tanh and sigmoid (include/ctnn/simd/math.hpp), checked against long double on a
+// strided sweep of all 2^32 float bit patterns, on every float of the windows where the error peaks or the behaviour
+// changes, and on the special values, for the instruction set this file is compiled for (ctnn::simd::default_arch) and
+// for ctnn::simd::scalar_arch. CMake compiles it per instruction set, as kernels_test.cpp (SSE2, AVX2+FMA, AVX-512).
 
 #include "ctnn/simd/math.hpp"
 
@@ -30,10 +30,17 @@ using limits = std::numeric_limits<float>;
 constexpr double exp_ulps = 1.5;
 constexpr double tanh_ulps = 3;
 constexpr double sigmoid_ulps = 3;
+constexpr double expm1_ulps = 2;
+constexpr double log1p_ulps = 2;
 
 constexpr float exp_largest_finite = 0x1.62e42ep+6f;  // 88.7228317: e^x rounds to FLT_MAX; above, +inf
 constexpr float exp_flushed_below = -86.99f;          // below -125.5 ln 2 = -86.98997, e^x gives +0
 constexpr float exp_accurate_from = -86.9899f;
+constexpr float rounds_to_itself = 0x1p-24f;  // below, e^x - 1 and log(1 + x) round to x
+
+std::uint32_t sign_bit(float x) {
+    return std::bit_cast<std::uint32_t>(x) & 0x80000000u;
+}
 
 /// The distance from `y` to the exact value `reference`, in ulps of floats of `reference`'s magnitude (subnormal
 /// spacing below FLT_MIN); 0 when both are the same infinity or both NaN, and +inf when only one of them is.
@@ -49,6 +56,25 @@ double ulp_error(float y, long double reference) {
 
 float from_bits(std::uint32_t b) {
     return std::bit_cast<float>(b);
+}
+
+/// Quiet and signalling NaNs, both signs, with payloads in the low bits (which the exponent and mantissa tricks of
+/// math.hpp must not turn into a number).
+std::vector<float> nan_arguments() {
+    return {limits::quiet_NaN(),   -limits::quiet_NaN(),  limits::signaling_NaN(),
+            from_bits(0x7fc00001), from_bits(0x7fc001ff), from_bits(0x7fffffff),
+            from_bits(0xffc0017f), from_bits(0x7f800001), from_bits(0xff8000ff)};
+}
+
+/// `f` on a register of `Arch` with `x` in every lane: the last lane.
+template <class Arch, class F>
+float on_register(float x, F f) {
+    using V = simd::vector_t<float, Arch>;
+    constexpr std::size_t lanes = simd::width<float, Arch>;
+    alignas(simd::alignment<float, Arch>) std::array<float, lanes> values{};
+    values.fill(x);
+    simd::store(values.data(), V(f(simd::load<V>(values.data()))));
+    return values[lanes - 1];
 }
 
 /// Every `stride`-th bit pattern (stride odd, so every exponent and sign is visited with varied mantissas), plus
@@ -217,14 +243,120 @@ TEST_CASE("math::sigmoid is within 3 ulp of 1 / (1 + e^-x) and in [0, 1], alike 
         sigmoid_ulps);
 }
 
+TEST_CASE("math::expm1 is within 2 ulp of e^x - 1, x itself for |x| < 2^-24, alike on both paths", "[math][expm1]") {
+    const std::vector<float> arguments = sweep_arguments(
+        stride, {from_bits(1), -from_bits(1), 0x1p-24f, -0x1p-24f, 0.3465f, -0.3476f, 17.12f, -17.33f, 88.7f}, window,
+        false);
+    check_both_paths(
+        "expm1", arguments, [](const auto& v) { return math::expm1(v); },
+        [](float x, float y, error_summary& summary) {
+            summary.add(x, ulp_error(y, std::expm1(static_cast<long double>(x))));
+            if (y < -1 || (!std::isnan(x) && sign_bit(y) != sign_bit(x))) summary.fail(x, y);
+            if (std::fabs(x) < rounds_to_itself && std::bit_cast<std::uint32_t>(y) != std::bit_cast<std::uint32_t>(x)) {
+                summary.fail(x, y);
+            }
+        },
+        expm1_ulps);
+}
+
+TEST_CASE("math::log1p is within 2 ulp of log(1 + x), x itself for |x| < 2^-24, NaN below -1, alike on both paths",
+          "[math][log1p]") {
+    const std::vector<float> arguments =
+        sweep_arguments(stride,
+                        {from_bits(1), -from_bits(1), 0x1p-24f, -0x1p-24f, 1.6793f, -0.37695f, 0.40627f, -0.29708f,
+                         -0.2929f, 0.4142f, 1e30f, -0.9995f},
+                        window, false);
+    check_both_paths(
+        "log1p", arguments, [](const auto& v) { return math::log1p(v); },
+        [](float x, float y, error_summary& summary) {
+            if (x < -1) {
+                if (!std::isnan(y)) summary.fail(x, y);
+                return;
+            }
+            summary.add(x, ulp_error(y, std::log1p(static_cast<long double>(x))));
+            if (!std::isnan(x) && sign_bit(y) != sign_bit(x)) summary.fail(x, y);
+            if (std::fabs(x) < rounds_to_itself && std::bit_cast<std::uint32_t>(y) != std::bit_cast<std::uint32_t>(x)) {
+                summary.fail(x, y);
+            }
+        },
+        log1p_ulps);
+}
+
+TEST_CASE("math::expm1 and math::log1p give the IEEE results at zeros, infinities, NaNs and the extremes",
+          "[math][special]") {
+    const float inf = limits::infinity();
+    const float nan = limits::quiet_NaN();
+    const std::vector<float> nans = nan_arguments();
+    struct expectation {
+        float x, expm1, log1p;
+    };
+    const std::vector<expectation> exact = {
+        {0.0f, 0.0f, 0.0f},          {-0.0f, -0.0f, -0.0f}, {inf, inf, inf}, {-inf, -1, nan},
+        {limits::lowest(), -1, nan}, {-1000, -1, nan},      {-18, -1, nan},  // e^x - 1 rounds to -1 below -17.33
+        {-17.5f, -1, nan},
+    };
+    // Beside the thresholds: within the bounds (e^x - 1 overflows to +inf just above exp_largest_finite, log(1 + x)
+    // is -inf at -1 and NaN below).
+    const std::vector<float> extreme = {-2,
+                                        std::nextafter(-1.0f, -2.0f),
+                                        -1,
+                                        std::nextafter(-1.0f, 0.0f),
+                                        -17.3f,
+                                        16.9f,
+                                        17.4f,
+                                        88.0f,
+                                        exp_largest_finite,
+                                        std::nextafter(exp_largest_finite, inf),
+                                        1000,
+                                        1e30f,
+                                        limits::max()};
+    const std::vector<float> tiny = {
+        limits::denorm_min(), -limits::denorm_min(), limits::min(), -limits::min(), 1e-30f, -1e-30f,
+        0x1.fffffep-25f,      -0x1.fffffep-25f};
+    const auto same = [](float a, float b) {
+        return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b) || (std::isnan(a) && std::isnan(b));
+    };
+    const auto run = [&]<class Arch>() {
+        const auto on = [](float x, auto f) { return on_register<Arch>(x, f); };
+        const auto expm1 = [](const auto& v) { return math::expm1(v); };
+        const auto log1p = [](const auto& v) { return math::log1p(v); };
+        INFO("Arch = " << Arch::name());
+        for (const float x : nans) {
+            INFO("x = NaN with bits " << std::bit_cast<std::uint32_t>(x));
+            CHECK(std::isnan(on(x, expm1)));
+            CHECK(std::isnan(on(x, log1p)));
+        }
+        for (const expectation& e : exact) {
+            INFO("x = " << e.x << ": expm1 " << on(e.x, expm1) << ", log1p " << on(e.x, log1p));
+            CHECK(same(on(e.x, expm1), e.expm1));
+            CHECK(same(on(e.x, log1p), e.log1p));
+        }
+        for (const float x : extreme) {
+            const double expm1_error = ulp_error(on(x, expm1), std::expm1(static_cast<long double>(x)));
+            const double log1p_error = ulp_error(on(x, log1p), std::log1p(static_cast<long double>(x)));
+            INFO("x = " << x << ": expm1 " << on(x, expm1) << " (" << expm1_error << " ulp), log1p " << on(x, log1p)
+                        << " (" << log1p_error << " ulp)");
+            CHECK(expm1_error <= expm1_ulps);
+            if (x < -1) {
+                CHECK(std::isnan(on(x, log1p)));
+            } else {
+                CHECK((x == -1 ? on(x, log1p) == -inf : log1p_error <= log1p_ulps));
+            }
+        }
+        for (const float x : tiny) {
+            INFO("x = " << x);
+            CHECK(same(on(x, expm1), x));
+            CHECK(same(on(x, log1p), x));
+        }
+    };
+    run.operator()<simd::default_arch>();
+    run.operator()<simd::scalar_arch>();
+}
+
 TEST_CASE("math::exp, tanh and sigmoid give the IEEE results at zeros, infinities, NaNs and the extremes",
           "[math][special]") {
     const float inf = limits::infinity();
-    // Quiet and signalling NaNs, both signs, with payloads in the low bits (which exp's and tanh's exponent tricks
-    // must not turn into a number).
-    const std::vector<float> nans = {limits::quiet_NaN(),   -limits::quiet_NaN(),  limits::signaling_NaN(),
-                                     from_bits(0x7fc00001), from_bits(0x7fc001ff), from_bits(0x7fffffff),
-                                     from_bits(0xffc0017f), from_bits(0x7f800001), from_bits(0xff8000ff)};
+    const std::vector<float> nans = nan_arguments();
     struct expectation {
         float x, exp, tanh, sigmoid;
     };
@@ -250,14 +382,7 @@ TEST_CASE("math::exp, tanh and sigmoid give the IEEE results at zeros, infinitie
         return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b);
     };
     const auto run = [&]<class Arch>() {
-        using V = simd::vector_t<float, Arch>;
-        const auto on = [](float x, auto f) {
-            constexpr std::size_t lanes = simd::width<float, Arch>;
-            alignas(simd::alignment<float, Arch>) std::array<float, lanes> values{};
-            values.fill(x);
-            simd::store(values.data(), V(f(simd::load<V>(values.data()))));
-            return values[lanes - 1];
-        };
+        const auto on = [](float x, auto f) { return on_register<Arch>(x, f); };
         const auto exp = [](const auto& v) { return math::exp(v); };
         const auto tanh = [](const auto& v) { return math::tanh(v); };
         const auto sigmoid = [](const auto& v) { return math::sigmoid(v); };
@@ -299,7 +424,7 @@ TEST_CASE("math::exp, tanh and sigmoid give the IEEE results at zeros, infinitie
     run.operator()<simd::scalar_arch>();
 }
 
-TEST_CASE("simd::exp, simd::tanh and simd::sigmoid on float are math::exp, math::tanh and math::sigmoid",
+TEST_CASE("simd::exp, expm1, log1p, tanh and sigmoid on float are math::exp, expm1, log1p, tanh and sigmoid",
           "[math][ops]") {
     const std::vector<float> arguments = sweep_arguments(0x10001, {}, 0, false);
     const auto bits = [](float y) { return std::bit_cast<std::uint32_t>(y); };
@@ -314,6 +439,10 @@ TEST_CASE("simd::exp, simd::tanh and simd::sigmoid on float are math::exp, math:
         INFO("Arch = " << Arch::name());
         CHECK(count_differences.template operator()<Arch>([](const auto& v) { return simd::exp(v); },
                                                           [](const auto& v) { return math::exp(v); }) == 0);
+        CHECK(count_differences.template operator()<Arch>([](const auto& v) { return simd::expm1(v); },
+                                                          [](const auto& v) { return math::expm1(v); }) == 0);
+        CHECK(count_differences.template operator()<Arch>([](const auto& v) { return simd::log1p(v); },
+                                                          [](const auto& v) { return math::log1p(v); }) == 0);
         CHECK(count_differences.template operator()<Arch>([](const auto& v) { return simd::tanh(v); },
                                                           [](const auto& v) { return math::tanh(v); }) == 0);
         CHECK(count_differences.template operator()<Arch>([](const auto& v) { return simd::sigmoid(v); },

@@ -1,10 +1,14 @@
 #pragma once
 
 /// @file
-/// ctnn's own float `exp`, `tanh` and `sigmoid`: branch-free, written once over `V` = `float`
-/// or an xsimd batch of floats with the operations of ops.hpp, so the scalar path calls no
-/// libm (microcontrollers) and the SIMD path needs no xsimd transcendental. `simd::exp`,
-/// `simd::tanh` and `simd::sigmoid` call them for float; double keeps xsimd / std.
+/// ctnn's own float `exp`, `expm1`, `log1p`, `tanh` and `sigmoid`: branch-free, written once
+/// over `V` = `float` or an xsimd batch of floats with the operations of ops.hpp, so the
+/// scalar path calls no libm (microcontrollers) and the SIMD path needs no xsimd
+/// transcendental. `simd::exp`, `expm1`, `log1p`, `tanh` and `sigmoid` call them for float;
+/// double keeps xsimd / std. Special values come from clamping, min/max and bit masks, not
+/// from compares and selects, and the float <-> integer moves are std::bit_casts with shifts
+/// and the 2^23 bias trick, not conversions: xsimd 8.1's NEON compares, selects, casts and
+/// conversions cost g++ 12 seconds of overload resolution per translation unit (AArch64).
 ///
 /// Both paths run the same operations with the same roundings (`detail::fused` is a fused
 /// multiply-add on both or on neither), so they agree bit for bit; the tests check it.
@@ -100,6 +104,24 @@ template <class A>
 /// exponent field of 2^(k + b - 127).
 inline constexpr float round_shift = 0x1.8p23f;
 
+/// log2(e), and ln 2 as a 15-bit head (k ln2_hi is exact for |k| < 2^9) plus a tail, for
+/// Cody-Waite reductions x = k ln 2 + r and reconstructions k ln 2 + log m.
+inline constexpr float log2e = 0x1.715476p+0f;
+inline constexpr float ln2_hi = 0x1.62e4p-1f;
+inline constexpr float ln2_lo = 0x1.7f7d1cp-20f;
+
+/// R(s) with (e^(2s) - 1) / 2 = s + s^2 R(s): R of degree 4 with R(0) = 1, fitted by Lawson's
+/// iteration (weighted least squares converging to minimax) to the relative error of
+/// (e^(2s) - 1) / 2 on [-0.1734, 0.1734], rounded to float one at a time with the rest refitted
+/// (approximation error 1.4e-8). Shared by tanh and expm1.
+template <class V>
+[[nodiscard]] inline V half_expm1_tail(const V& s) noexcept {
+    V r = detail::fused(V(0x1.6c642cp-5f), s, V(0x1.122408p-3f));
+    r = detail::fused(r, s, V(0x1.5555acp-2f));
+    r = detail::fused(r, s, V(0x1.5554b6p-1f));
+    return detail::fused(r, s, V(1));
+}
+
 }  // namespace detail
 
 /// e^x for float lanes.
@@ -123,10 +145,10 @@ template <class V>
     using bits = detail::float_bits<V>;
     constexpr float shift = detail::round_shift + 126;  // 2^(k - 1)
     const V xc = detail::at_most(detail::at_least(x, V(-87.5f)), V(89.5f));
-    const V t = detail::fused(xc, V(0x1.715476p+0f), V(shift));  // x log2(e) + shift
+    const V t = detail::fused(xc, V(detail::log2e), V(shift));  // x log2(e) + shift
     const V k = t - V(shift);
-    V r = detail::fused(k, V(-0x1.62e4p-1f), xc);  // exact: k ln2_hi has at most 24 bits
-    r = detail::fused(k, V(-0x1.7f7d1cp-20f), r);
+    V r = detail::fused(k, V(-detail::ln2_hi), xc);  // exact: k ln2_hi has at most 24 bits
+    r = detail::fused(k, V(-detail::ln2_lo), r);
     V p = detail::fused(V(0x1.6a4ecep-9f), r, V(0x1.12399cp-6f));
     p = detail::fused(p, r, V(0x1.5558b0p-4f));
     p = detail::fused(p, r, V(0x1.555492p-2f));
@@ -157,18 +179,95 @@ template <class V>
     using bits = detail::float_bits<V>;
     constexpr float shift = detail::round_shift + 128;  // 2^(k + 1)
     const V a = detail::at_most(simd::abs(x), V(10));
-    const V t = detail::fused(a, V(0x1.715476p+1f), V(shift));  // 2a log2(e) + shift
+    const V t = detail::fused(a, V(2 * detail::log2e), V(shift));  // 2a log2(e) + shift
     const V k = t - V(shift);
-    const V s = detail::fused(k, V(-0x1.62e430p-2f), a);  // a - k ln2 / 2
-    V r = detail::fused(V(0x1.6c642cp-5f), s, V(0x1.122408p-3f));
-    r = detail::fused(r, s, V(0x1.5555acp-2f));
-    r = detail::fused(r, s, V(0x1.5554b6p-1f));
-    r = detail::fused(r, s, V(1));
-    const V g = detail::fused(V(s * s), r, s);                                  // (e^(2s) - 1) / 2
+    const V s = detail::fused(k, V(-0x1.62e430p-2f), a);                        // a - k ln2 / 2
+    const V g = detail::fused(V(s * s), detail::half_expm1_tail(s), s);         // (e^(2s) - 1) / 2
     const V scale = bits::to_float(bits::of(t) << 23);                          // 2^(k + 1)
     const V e = detail::fused(scale, g, detail::fused(scale, V(0.5f), V(-1)));  // e^(2a) - 1
     const V q = simd::div(e, V(e + V(2)));
     return bits::to_float(bits::of(q) | (bits::of(x) & bits::of(V(-0.0f))));  // q >= 0: its sign bit is free
+}
+
+/// e^x - 1 for float lanes, accurate where it is near 0.
+///
+/// Method: exp's Cody-Waite reduction x = k ln 2 + r, |r| <= ln 2 / 2, also keeping c, the part
+/// of x - k ln 2 that the rounding of r dropped. With h = r / 2, tanh's polynomial gives
+/// e^r - 1 = r + 2 h^2 R(h), so e^x - 1 = 2^k (1 + r + t) - 1 with t = 2 h^2 R(h) + c (1 + r)
+/// (c's first-order effect), computed as b (a r + a t + (a - 1/b)) with b a = 2^k, b = 2 for
+/// k >= 2 (so a = 2^127 at most: k reaches 128 below the overflow threshold) and b = 1 below
+/// (so a r keeps every bit of a subnormal r). x is first clamped to [-18, 88.8]: e^x - 1
+/// rounds to -1 below -17.33 and overflows above 88.7228, and k stays in [-26, 128]. The sign
+/// of x is put back at the end (e^x - 1 has it), for -0.
+///
+/// Error: under 2 ulp (measured: 1.31 ulp with fused multiply-adds and without); e^x - 1
+/// rounds to x for |x| < 2^-24 and the result is x there. expm1(+-0) = +-0, expm1(-inf) = -1,
+/// x > 88.7228317 and +inf give +inf, NaN gives NaN.
+template <class V>
+[[nodiscard]] inline V expm1(const V& x) noexcept {
+    static_assert(std::is_same_v<scalar_t<V>, float>, "ctnn::simd::math::expm1: float lanes only");
+    using bits = detail::float_bits<V>;
+    constexpr float shift = detail::round_shift + 127;  // 2^k
+    const V xc = detail::at_most(detail::at_least(x, V(-18)), V(88.8f));
+    const V t = detail::fused(xc, V(detail::log2e), V(shift));
+    const V k = t - V(shift);
+    const V r_hi = detail::fused(k, V(-detail::ln2_hi), xc);  // exact, as in exp
+    const V r = detail::fused(k, V(-detail::ln2_lo), r_hi);
+    const V c = detail::fused(k, V(-detail::ln2_lo), V(r_hi - r));  // x - k ln 2 - r
+    const V h = r * V(0.5f);
+    const V tail = detail::fused(V(r * h), detail::half_expm1_tail(h), detail::fused(c, r, c));
+    const V b = detail::at_most(detail::at_least(k, V(1)), V(2));    // 1 for k <= 1, 2 for k >= 2
+    const V a = bits::to_float(bits::of(V(t - V(b - V(1)))) << 23);  // 2^k / b
+    const V a_minus = a - detail::fused(b, V(-0.5f), V(1.5f));       // a - 1/b
+    const V y = detail::fused(a, tail, detail::fused(a, r, a_minus)) * b;
+    return bits::to_float(bits::of(y) | (bits::of(x) & bits::of(V(-0.0f))));  // sign(y) = sign(x) but for -0
+}
+
+/// log(1 + x) for float lanes, accurate where it is near 0.
+///
+/// Method (as in FreeBSD's and musl's log1pf): u = 1 + x rounded, and c = (x - (u - 1)) / u,
+/// the relative part of 1 + x that the rounding dropped (u - 1 and x - (u - 1) are exact for
+/// u < 2^24; above, c is negligible), so log(1 + x) = log u + c to first order. u = 2^e m with
+/// m in [sqrt(1/2), sqrt(2)) from the exponent and mantissa bits (e made a float by the 2^23
+/// bias trick, with no int -> float conversion); f = m - 1, s = f / (2 + f) and log m =
+/// f - f^2/2 + s (f^2/2 + R(s^2)), R(z) = Lg1 z + ... + Lg4 z^4 with the coefficients of
+/// FreeBSD's s_log1pf.c (fdlibm; |(log(1 + s) - log(1 - s)) / s - 2 - R(s^2)| < 2^-34.24 for
+/// |s| <= 0.1716); then log(1 + x) = e ln 2 + log m + c, ln 2 in exp's two parts. u = +inf
+/// gives c = +inf, so +inf; u <= 0 is patched in the bits to -inf (u = 0) or NaN (u < 0).
+///
+/// Error: under 2 ulp (measured: 0.76 ulp with fused multiply-adds, 0.86 without). For
+/// |x| < 2^-24 the result is x (u = 1, c = x). log1p(+-0) = +-0, log1p(-1) = -inf,
+/// log1p(x < -1) = NaN (-inf included), log1p(+inf) = +inf, NaN gives NaN.
+template <class V>
+[[nodiscard]] inline V log1p(const V& x) noexcept {
+    static_assert(std::is_same_v<scalar_t<V>, float>, "ctnn::simd::math::log1p: float lanes only");
+    using bits = detail::float_bits<V>;
+    using I = typename bits::type;
+    const V u = x + V(1);
+    const I u_bits = bits::of(u);
+    // Adding 1 - sqrt(1/2) to the mantissa carries into the exponent exactly when m >= sqrt(2).
+    const I shifted = u_bits + I(0x3f800000 - 0x3f3504f3);
+    const V e = bits::to_float((shifted >> 23) + I(0x4b000000)) - V(0x1.0000fep23f);  // (2^23 + e + 127) - (2^23 + 127)
+    const V f = bits::to_float((shifted & I(0x007fffff)) + I(0x3f3504f3)) - V(1);     // m - 1, exact
+    // Bounded u in the division: c = +inf for u = +inf, 0 for u = 0 (patched below).
+    const V u_finite = detail::at_least(detail::at_most(u, V(std::numeric_limits<float>::max())), V(0x1p-24f));
+    const V c = simd::div(V(x - V(u_finite - V(1))), u_finite);
+    const V s = simd::div(f, V(V(2) + f));
+    const V z = s * s;
+    const V w = z * z;
+    const V poly = detail::fused(w, detail::fused(w, V(0xf89e26.0p-26f), V(0xccce13.0p-25f)),       // Lg4, Lg2
+                                 V(z * detail::fused(w, V(0x91e9ee.0p-25f), V(0xaaaaaa.0p-24f))));  // Lg3, Lg1
+    const V half_f2 = V(V(0.5f) * f) * f;
+    V y = detail::fused(s, V(half_f2 + poly), detail::fused(e, V(detail::ln2_lo), c));
+    y = V(y - half_f2) + f;
+    y = detail::fused(e, V(detail::ln2_hi), y);
+    // u <= 0 (u = -0 cannot occur): y becomes -inf, and then NaN if u < 0. Shifts of the sign bit,
+    // masked to one bit, so a logical (scalar) and an arithmetic (lane) shift agree.
+    const I non_positive = ((u_bits - I(1)) >> 31) & I(1);
+    const I negative = (u_bits >> 31) & I(1);
+    I y_bits = (bits::of(y) & (non_positive - I(1))) | (I(0xff800000) & (I(0) - non_positive));
+    y_bits = y_bits | (I(0x7fc00000) & (I(0) - negative));
+    return bits::to_float(y_bits | (bits::of(x) & bits::of(V(-0.0f))));  // the sign of a zero x
 }
 
 /// 1 / (1 + e^-x) for float lanes, with math::exp.

@@ -36,11 +36,15 @@ using scalar_t = typename detail::scalar_of<V>::type;
 
 // ---- scalars ------------------------------------------------------------------------
 
-// Float exp, tanh and sigmoid are ctnn's own (simd/math.hpp, included at the end of this file
+// Float exp, expm1, log1p, tanh and sigmoid are ctnn's own (simd/math.hpp, included at the end of this file
 // because it is written with the operations below).
 namespace math {
 template <class V>
 [[nodiscard]] V exp(const V& x) noexcept;
+template <class V>
+[[nodiscard]] V expm1(const V& x) noexcept;
+template <class V>
+[[nodiscard]] V log1p(const V& x) noexcept;
 template <class V>
 [[nodiscard]] V tanh(const V& x) noexcept;
 template <class V>
@@ -93,11 +97,19 @@ template <Scalar V>
 }
 template <Scalar V>
 [[nodiscard]] inline V expm1(V x) noexcept {
-    return std::expm1(x);
+    if constexpr (std::is_same_v<V, float>) {
+        return math::expm1(x);
+    } else {
+        return std::expm1(x);
+    }
 }
 template <Scalar V>
 [[nodiscard]] inline V log1p(V x) noexcept {
-    return std::log1p(x);
+    if constexpr (std::is_same_v<V, float>) {
+        return math::log1p(x);
+    } else {
+        return std::log1p(x);
+    }
 }
 template <Scalar V>
 [[nodiscard]] inline V tanh(V x) noexcept {
@@ -195,11 +207,19 @@ template <class T, class A>
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> expm1(const xsimd::batch<T, A>& x) noexcept {
-    return detail::with_exponent_in_range(x, [](const auto& v) { return xsimd::expm1(v); });
+    if constexpr (std::is_same_v<T, float>) {
+        return math::expm1(x);
+    } else {
+        return detail::with_exponent_in_range(x, [](const auto& v) { return xsimd::expm1(v); });
+    }
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> log1p(const xsimd::batch<T, A>& x) noexcept {
-    return xsimd::log1p(x);
+    if constexpr (std::is_same_v<T, float>) {
+        return math::log1p(x);
+    } else {
+        return xsimd::log1p(x);
+    }
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> tanh(const xsimd::batch<T, A>& x) noexcept {
