@@ -9,13 +9,13 @@ activations, and reads them back into one.
       pytorch_interop.py export --model my_model.py:build -o net.ctnn [--header net.hpp --namespace net]
       pytorch_interop.py export --state-dict net.pt --topology "float;2;16:tanh;1:sigmoid" -o net.ctnn
     --model FILE.py[:FUNCTION] (or a module name) calls FUNCTION (default: "model") with no arguments; it returns
-    the nn.Sequential. --state-dict reads a state_dict saved with torch.save (or a whole saved module) of any model
+    the nn.Sequential. --state-dict reads a state_dict saved with torch.save(model.state_dict(), FILE) of any model
     whose Linear layers run one after the other: an nn.Sequential (with Dropout or other modules without parameters
     between the layers, or named with an OrderedDict) or an nn.Module with fc1, fc2, ... attributes. Its tensors are
     taken in their order, as the layers of --topology (as `import` prints it): per layer a 2-D weight [out, in], a
     1-D bias (optional: nn.Linear(bias=False)), and a 1-D PReLU weight (one slope, or one per unit) when the layer's
-    activation is prelu; each shape is checked against the topology. torch.load unpickles the file: load only files
-    you trust.
+    activation is prelu; each shape is checked against the topology. The file is read with
+    torch.load(weights_only=True), which runs no code from it (a whole module saved with torch.save(model) is refused).
 
   import   a ctnn weights file -> a torch.nn.Sequential, printed; -o saves its state_dict (torch.save)
       pytorch_interop.py import net.ctnn [-o net.pt]
@@ -257,22 +257,28 @@ def _shape(tensor) -> str:
 
 
 def load_state_dict(path):
-    """The state_dict in a torch.save file (of a state_dict, or of a whole module), as an ordered {name: tensor}."""
+    """The state_dict in a torch.save file, as an ordered {name: tensor}.
+
+    torch.load(weights_only=True) unpickles tensors and plain containers only, so a file from elsewhere runs no code.
+    """
     torch = _torch()
     try:
-        loaded = torch.load(path, map_location="cpu")
+        loaded = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise InteropError(f"{path} does not exist") from None
     except IsADirectoryError:
         raise InteropError(f"{path} is a directory, not a torch.save file") from None
     except Exception as error:  # noqa: BLE001 (pickle, zip and torch errors alike: the file is not readable)
         detail = " ".join(str(error).split())
+        if "WeightsUnpickler error: Unsupported class" in detail:  # a class other than tensors and containers
+            raise InteropError(f"{path} holds more than tensors (a whole module saved with torch.save(model)?): this "
+                               "tool reads state_dicts only, without running code from the file; save "
+                               "model.state_dict()") from None
+        detail = detail.partition("WeightsUnpickler error: ")[2] or detail  # not the advice to load it unsafely
         raise InteropError(f"{path} is not a state_dict saved with torch.save ({type(error).__name__}: {detail})") \
             from None
-    if isinstance(loaded, torch.nn.Module):
-        loaded = loaded.state_dict()
     if not isinstance(loaded, dict) or not all(isinstance(k, str) for k in loaded):
-        raise InteropError(f"{path} holds a {type(loaded).__name__}, not a state_dict ({{name: tensor}}) or a module")
+        raise InteropError(f"{path} holds a {type(loaded).__name__}, not a state_dict ({{name: tensor}})")
     for name, tensor in loaded.items():
         if not isinstance(tensor, torch.Tensor):
             raise InteropError(f"{path}: '{name}' is a {type(tensor).__name__}, not a tensor")

@@ -320,6 +320,7 @@ class Interop(TestCase):
             (saved("bn.pt", batch_norm), "float;3;8:prelu(1/4);4:linear", "'1.bias' [8] is neither"),
             (saved("conv.pt", conv), "float;3;8:linear", "'0.weight' [2, 1, 3] is neither"),
             (saved("list.pt", [1, 2]), text, "holds a list, not a state_dict"),
+            (saved("module.pt", model), text, "holds more than tensors (a whole module"),
             (saved("strings.pt", {"a": "b"}), text, "'a' is a str, not a tensor"),
             (self.dir / "text.pt", text, "is not a state_dict saved with torch.save"),
             (self.dir / "absent.pt", text, "absent.pt does not exist"),
