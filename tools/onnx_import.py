@@ -181,10 +181,8 @@ def onnx_to_ctnn(model, scalar: str | None = None) -> tuple[str, list]:
             new_layer(weight.T, np.zeros(weight.shape[1]))
         elif op == "Add":
             layer = need_layer()
-            other = [name for name in node.input if name != current]
-            if len(other) != 1:
-                refuse("adds the data to itself")
-            layer.bias = layer.bias + bias_of(np.asarray(constants[other[0]], dtype=np.float64), layer.bias.size,
+            other = next(name for name in node.input if name != current)  # the chain check left one constant
+            layer.bias = layer.bias + bias_of(np.asarray(constants[other], dtype=np.float64), layer.bias.size,
                                               "constant")
         elif op in ("Identity",):
             pass

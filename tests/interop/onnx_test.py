@@ -3,7 +3,8 @@
 
   onnx_test.py --runner RUN_NETWORK --tool tools/onnx_import.py
 
-PyTorch models are exported with torch.onnx.export (Gemm with transB=1; MatMul + Add for a 3-D input), and ONNX graphs
+PyTorch models are exported with torch.onnx.export (Gemm with transB=1; MatMul + Add for a 3-D input; Flatten or
+Reshape of a [N, 1, 3] input), and ONNX graphs
 are written node by node with onnx.helper (Gemm with transB=0, MatMul + Add, Add before the MatMul's output, Softmax of
 opset 11); the tool converts each into a ctnn weights file, and run_network's outputs must agree with PyTorch's (rtol
 1e-5 for float, 1e-12 for double). Models ctnn cannot represent (Conv, Dropout in training mode, SiLU's Mul, a skip
@@ -89,6 +90,30 @@ class OnnxImport(TestCase):
         self.assertNotIn("Gemm", ops)
         x = torch.randn(16, 1, 3, generator=torch.Generator().manual_seed(1)) * 2
         self.convert_and_compare(model, path, "tanh_relu_softmax", x, "float")
+
+    def test_flatten_and_reshape_of_the_input_are_skipped(self):
+        class Reshaped(nn.Module):  # [N, 1, 3] samples: Reshape to [-1, 3] (a Constant shape), then the layers
+            def __init__(self, layers):
+                super().__init__()
+                self.layers = layers
+
+            def forward(self, x):
+                return self.layers(x.reshape(-1, 3))
+
+        def layers():
+            return nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 6), nn.ReLU(), nn.Linear(6, 4),
+                                 nn.Softmax(dim=-1))
+
+        x = torch.randn(16, 1, 3, generator=torch.Generator().manual_seed(4)) * 2
+        for seed, (op, model) in enumerate([("Flatten", nn.Sequential(nn.Flatten(), *layers())),
+                                            ("Reshape", Reshaped(layers()))]):
+            with self.subTest(op=op):
+                torch.manual_seed(340 + seed)
+                model = randomized(model)
+                path = self.dir / "model.onnx"
+                export(model, path, torch.zeros(2, 1, 3))
+                self.assertIn(op, {node.op_type for node in onnx.load(str(path)).graph.node})
+                self.convert_and_compare(model, path, "tanh_relu_softmax", x, "float")
 
     def test_graphs_written_with_onnx_helper_agree(self):
         torch.manual_seed(320)
