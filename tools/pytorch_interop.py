@@ -9,8 +9,13 @@ activations, and reads them back into one.
       pytorch_interop.py export --model my_model.py:build -o net.ctnn [--header net.hpp --namespace net]
       pytorch_interop.py export --state-dict net.pt --topology "float;2;16:tanh;1:sigmoid" -o net.ctnn
     --model FILE.py[:FUNCTION] (or a module name) calls FUNCTION (default: "model") with no arguments; it returns
-    the nn.Sequential. --state-dict loads a state_dict saved with torch.save into the Sequential that --topology
-    describes (as `import` prints it).
+    the nn.Sequential. --state-dict reads a state_dict saved with torch.save(model.state_dict(), FILE) of any model
+    whose Linear layers run one after the other: an nn.Sequential (with Dropout or other modules without parameters
+    between the layers, or named with an OrderedDict) or an nn.Module with fc1, fc2, ... attributes. Its tensors are
+    taken in their order, as the layers of --topology (as `import` prints it): per layer a 2-D weight [out, in], a
+    1-D bias (optional: nn.Linear(bias=False)), and a 1-D PReLU weight (one slope, or one per unit) when the layer's
+    activation is prelu; each shape is checked against the topology. The file is read with
+    torch.load(weights_only=True), which runs no code from it (a whole module saved with torch.save(model) is refused).
 
   import   a ctnn weights file -> a torch.nn.Sequential, printed; -o saves its state_dict (torch.save)
       pytorch_interop.py import net.ctnn [-o net.pt]
@@ -32,135 +37,19 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
-import math
-import struct
 import sys
-import zlib
-from fractions import Fraction
 from pathlib import Path
 
-MAGIC = b"CTNN\0WTS"
-FORMAT_VERSION = 1
-SCALAR_CODES = {"float": 4, "double": 8}
-NUMPY_TYPES = {"float": "<f4", "double": "<f8"}
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # ctnn_io.py, beside this file
 
-# ctnn activation ids (include/ctnn/io/signature.hpp): id -> (C++ template, number of ratio parameters)
-ACTIVATIONS = {
-    "sigmoid": ("ctnn::Sigmoid", 0),
-    "tanh": ("ctnn::Tanh", 0),
-    "relu": ("ctnn::ReLU", 0),
-    "softplus": ("ctnn::Softplus", 0),
-    "abs": ("ctnn::Abs", 0),
-    "binary_step": ("ctnn::BinaryStep", 0),
-    "linear": ("ctnn::Linear", 0),
-    "softmax": ("ctnn::Softmax", 0),
-    "leaky_relu": ("ctnn::LeakyReLU", 1),
-    "elu": ("ctnn::ELU", 1),
-    "swish": ("ctnn::Swish", 1),
-    "prelu": ("ctnn::PReLU", 1),
-    "rrelu": ("ctnn::RReLU", 2),
-}
+__all__ = ["ACTIVATIONS", "InteropError", "activation_id", "cpp_type", "ctnn_to_model", "header_text", "load_ctnn",
+           "load_state_dict", "main", "model_to_ctnn", "read_weights", "run_command", "save_ctnn",
+           "state_dict_to_ctnn", "weights_bytes"]
 
-
-class InteropError(Exception):
-    """A model or file this tool cannot convert; the message says why."""
-
-
-# ---------------------------------------------------------------------------------------------------------------------
-# Topology text: "float;2;16:tanh;16:leaky_relu(1/10);1:sigmoid"
-
-
-def ratio_text(value: Fraction) -> str:
-    """A ratio as ctnn writes it: "num/den", or "num" when den is 1 (Fraction is reduced, as std::ratio)."""
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-
-
-def to_ratio(value: float, what: str) -> Fraction:
-    """`value` as an exact fraction with a denominator up to 1000, or an InteropError."""
-    ratio = Fraction(value).limit_denominator(1000)
-    if float(ratio) != float(value):
-        raise InteropError(
-            f"{what} is {value!r}, which is no fraction with a denominator up to 1000 (the nearest is "
-            f"{ratio_text(ratio)} = {float(ratio)!r}); ctnn's activation parameters are std::ratio values, so use a "
-            f"value such as {float(ratio)!r}")
-    return ratio
-
-
-def parse_ratio(text: str) -> Fraction:
-    num, _, den = text.partition("/")
-    return Fraction(int(num), int(den) if den else 1)
-
-
-def parse_activation(activation: str) -> tuple[str, list[Fraction]]:
-    """Splits "rrelu(1/8,1/3)" into ("rrelu", [1/8, 1/3]); checks the id is ctnn's."""
-    name, _, rest = activation.partition("(")
-    if name not in ACTIVATIONS:
-        raise InteropError(f"unknown activation '{activation}' (ctnn's are {', '.join(ACTIVATIONS)})")
-    count = ACTIVATIONS[name][1]
-    if count == 0:
-        if rest:
-            raise InteropError(f"activation '{activation}' takes no parameters")
-        return name, []
-    if not rest.endswith(")"):
-        raise InteropError(f"activation '{activation}' needs {count} ratio parameter(s) in parentheses")
-    try:
-        ratios = [parse_ratio(part) for part in rest[:-1].split(",")]
-    except (ValueError, ZeroDivisionError):
-        raise InteropError(f"activation '{activation}': its parameters are not ratios") from None
-    if len(ratios) != count:
-        raise InteropError(f"activation '{activation}' needs {count} ratio parameter(s)")
-    if activation != name + "(" + ",".join(ratio_text(r) for r in ratios) + ")":
-        raise InteropError(f"activation '{activation}' is not written as ctnn writes it (reduced ratios, no spaces)")
-    return name, ratios
-
-
-def parse_topology(text: str) -> tuple[str, int, list[tuple[int, str]]]:
-    """Reads a topology text into (scalar type, input size, [(units, activation id), ...])."""
-    fields = text.split(";")
-    if len(fields) < 3 or fields[0] not in SCALAR_CODES:
-        raise InteropError(f"'{text}' is not a ctnn topology text such as 'float;2;16:tanh;1:sigmoid'")
-
-    def size(field: str) -> int:
-        if not field.isdigit() or field.startswith("0"):
-            raise InteropError(f"'{text}': '{field}' is not a positive size")
-        return int(field)
-
-    layers = []
-    for field in fields[2:]:
-        units, colon, activation = field.partition(":")
-        if not colon:
-            raise InteropError(f"'{text}': layer '{field}' is not '<units>:<activation>'")
-        parse_activation(activation)
-        layers.append((size(units), activation))
-    if any(activation == "softmax" for _, activation in layers[:-1]):
-        raise InteropError(f"'{text}': only the output layer may use softmax")
-    return fields[0], size(fields[1]), layers
-
-
-def parameter_count(text: str) -> int:
-    _, inputs, layers = parse_topology(text)
-    count = 0
-    for units, activation in layers:
-        count += inputs * units + units + (units if activation.startswith("prelu(") else 0)
-        inputs = units
-    return count
-
-
-def cpp_activation(activation: str) -> str:
-    name, ratios = parse_activation(activation)
-    template = ACTIVATIONS[name][0]
-    if not ratios:
-        return template
-    spelled = [f"std::ratio<{r.numerator}>" if r.denominator == 1 else f"std::ratio<{r.numerator}, {r.denominator}>"
-               for r in ratios]
-    return f"{template}<{', '.join(spelled)}>"
-
-
-def cpp_type(text: str) -> str:
-    """The C++ type of a topology text, as ctnn::io::cpp_type spells it."""
-    scalar, inputs, layers = parse_topology(text)
-    parts = [scalar, f"ctnn::Input<{inputs}>"] + [f"ctnn::Dense<{u}, {cpp_activation(a)}>" for u, a in layers]
-    return f"ctnn::Network<{', '.join(parts)}>"
+from ctnn_io import (  # noqa: E402  (some re-exported: Python code uses them from this module)
+    ACTIVATIONS, InteropError, add_output_arguments, check_outputs, cpp_activation, cpp_type, header_text,
+    parameter_count, parse_activation, parse_topology, ratio_text, read_weights, run_command, to_ratio, weights_bytes,
+    write_outputs)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -320,63 +209,6 @@ def ctnn_to_model(text: str, values=None):
     return model
 
 
-# ---------------------------------------------------------------------------------------------------------------------
-# Weights files
-
-
-def weights_bytes(text: str, scalar: str, values) -> bytes:
-    """The bytes of a ctnn weights file (format version 1)."""
-    import numpy as np  # noqa: PLC0415
-
-    encoded = text.encode("ascii")
-    array = np.concatenate([np.asarray(v, dtype=np.float64).reshape(-1) for v in values])
-    if array.size != parameter_count(text):
-        raise InteropError(f"{array.size} parameters for '{text}', which has {parameter_count(text)}")
-    body = (MAGIC + struct.pack("<IB3xI", FORMAT_VERSION, SCALAR_CODES[scalar], len(encoded)) + encoded +
-            struct.pack("<Q", array.size) + array.astype(NUMPY_TYPES[scalar]).tobytes())
-    return body + struct.pack("<I", zlib.crc32(body))
-
-
-def read_weights(path) -> tuple[str, str, object]:
-    """(topology text, scalar type, parameters as a float64 numpy array) of a ctnn weights file, checked whole."""
-    import numpy as np  # noqa: PLC0415
-
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InteropError(f"{path} does not exist") from None
-    except OSError as error:
-        raise InteropError(f"cannot read {path}: {error.strerror}") from None
-    if not data.startswith(MAGIC[:len(data)]) or (len(data) >= 8 and data[:8] != MAGIC):
-        raise InteropError(f"{path} is not a ctnn weights file: it does not start with the magic bytes")
-    if len(data) < 20:
-        raise InteropError(f"{path} is truncated: it ends after {len(data)} bytes, inside the header")
-    version, code, reserved, length = struct.unpack_from("<IB3sI", data, 8)
-    if version != FORMAT_VERSION:
-        raise InteropError(f"{path} has format version {version}; this tool reads version {FORMAT_VERSION} only")
-    if len(data) < 28 + length:
-        raise InteropError(f"{path} is truncated: it ends inside the topology text or the parameter count")
-    (count,) = struct.unpack_from("<Q", data, 20 + length)
-    size = {4: 4, 8: 8}.get(code)
-    promised = 28 + length + count * size + 4 if size else None
-    if zlib.crc32(data[:-4]) != struct.unpack_from("<I", data, len(data) - 4)[0]:
-        if promised is not None and len(data) < promised:
-            raise InteropError(f"{path} is truncated: it has {len(data)} of the {promised} bytes its header announces")
-        raise InteropError(f"{path} is corrupted: its CRC-32 does not match its content")
-    if size is None or reserved != b"\0\0\0":
-        raise InteropError(f"{path} has a malformed header")
-    text = data[20:20 + length].decode("ascii")
-    scalar = "float" if code == 4 else "double"
-    if not text.startswith(scalar + ";"):
-        raise InteropError(f"{path}: the topology '{text}' does not match the scalar type code {code}")
-    if count != parameter_count(text):
-        raise InteropError(f"{path} holds {count} parameters, but '{text}' has {parameter_count(text)}")
-    if len(data) != promised:
-        raise InteropError(f"{path} has {len(data)} bytes, not the {promised} its header announces")
-    values = np.frombuffer(data, dtype=NUMPY_TYPES[scalar], count=count, offset=28 + length).astype(np.float64)
-    return text, scalar, values
-
-
 def save_ctnn(model, path, scalar: str | None = None) -> str:
     """Writes `model` (an nn.Sequential) as a ctnn weights file; returns its topology text."""
     text, values = model_to_ctnn(model, scalar)
@@ -391,71 +223,6 @@ def load_ctnn(path):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# C++ headers (the layout of ctnn::io::export_header)
-
-
-def cpp_literal(value: float, scalar: str) -> str:
-    """An exact C++ literal: a hexadecimal floating literal, or a std::bit_cast for NaN and infinities."""
-    if math.isfinite(value):
-        return value.hex() + ("f" if scalar == "float" else "")
-    if scalar == "float":
-        return f"std::bit_cast<float>(std::uint32_t{{{struct.unpack('<I', struct.pack('<f', value))[0]}u}})"
-    return f"std::bit_cast<double>(std::uint64_t{{{struct.unpack('<Q', struct.pack('<d', value))[0]}u}})"
-
-
-def header_text(text: str, values, namespace: str) -> str:
-    """A C++ header declaring namespace::Network, ::topology, ::parameters and the constexpr ::network."""
-    import numpy as np  # noqa: PLC0415
-
-    parts = namespace.split("::")
-    if not all(p.isidentifier() and p.isascii() for p in parts):
-        raise InteropError(f"'{namespace}' is not a C++ namespace name")
-    scalar = text.split(";")[0]
-    flat = np.concatenate([np.asarray(v, dtype=np.float64).reshape(-1) for v in values])
-    flat = flat.astype(NUMPY_TYPES[scalar]).astype(np.float64)  # the values the file would hold
-    lines = [
-        "// Generated by tools/pytorch_interop.py: a trained ctnn network as constexpr data. Do not edit.",
-        "//",
-        f"// Topology: {text}",
-        f"// Use: {namespace}::network.forward(x), with x of type {namespace}::Network::input_type.",
-    ]
-    if 40 * flat.size > 1048576:  # as ctnn::io::export_header: clang's default constexpr step limit
-        lines.append(f"// The network is built at compile time: clang needs -fconstexpr-steps={40 * flat.size} or more "
-                     "for it.")
-    lines += [
-        "#pragma once",
-        "",
-        "#include <ctnn/ctnn.hpp>",
-        "",
-        "#include <array>",
-        "#include <bit>",
-        "#include <cstdint>",
-        "",
-        f"namespace {namespace} {{",
-        "",
-        "/// The network's type.",
-        f"using Network = {cpp_type(text)};",
-        "",
-        "/// Its topology text, as in ctnn weights files (ctnn::io::signature<Network>()).",
-        f'inline constexpr char topology[] = "{text}";',
-        "",
-        f"/// Its {flat.size} parameters in the canonical order: per layer the weight [out][in], the bias, PReLU slopes.",
-        f"inline constexpr std::array<{scalar}, {flat.size}> parameters = {{",
-    ]
-    line = "   "
-    for value in flat:
-        item = " " + cpp_literal(float(value), scalar) + ","
-        if len(line) + len(item) > 100:
-            lines.append(line)
-            line = "   "
-        line += item
-    lines += [line, "};", "", "/// The network, ready to use, in read-only memory.",
-              "inline constexpr Network network = Network::from_parameters(parameters);", "",
-              f"}}  // namespace {namespace}", ""]
-    return "\n".join(lines)
-
-
-# ---------------------------------------------------------------------------------------------------------------------
 # Command line
 
 
@@ -466,36 +233,130 @@ def _load_model(spec: str):
         path = Path(location)
         if not path.is_file():
             raise InteropError(f"{location} does not exist")
-        module_spec = importlib.util.spec_from_file_location(path.stem, path)
-        module = importlib.util.module_from_spec(module_spec)
-        module_spec.loader.exec_module(module)
-    else:
-        module = importlib.import_module(location)
+    try:
+        if location.endswith(".py"):
+            module_spec = importlib.util.spec_from_file_location(path.stem, path)
+            module = importlib.util.module_from_spec(module_spec)
+            module_spec.loader.exec_module(module)
+        else:
+            module = importlib.import_module(location)
+    except Exception as error:  # noqa: BLE001 (the user's code: its fault, told in one line)
+        raise InteropError(f"{location} failed to load: {type(error).__name__}: {' '.join(str(error).split())}") \
+            from None
     if not hasattr(module, function):
         raise InteropError(f"{location} defines no function '{function}' (use --model FILE.py:FUNCTION)")
-    return getattr(module, function)()
+    try:
+        return getattr(module, function)()
+    except Exception as error:  # noqa: BLE001
+        raise InteropError(f"{location}:{function}() failed: {type(error).__name__}: {' '.join(str(error).split())}") \
+            from None
+
+
+def _shape(tensor) -> str:
+    return "[" + ", ".join(str(d) for d in tensor.shape) + "]"
+
+
+def load_state_dict(path):
+    """The state_dict in a torch.save file, as an ordered {name: tensor}.
+
+    torch.load(weights_only=True) unpickles tensors and plain containers only, so a file from elsewhere runs no code.
+    """
+    torch = _torch()
+    try:
+        loaded = torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise InteropError(f"{path} does not exist") from None
+    except IsADirectoryError:
+        raise InteropError(f"{path} is a directory, not a torch.save file") from None
+    except Exception as error:  # noqa: BLE001 (pickle, zip and torch errors alike: the file is not readable)
+        detail = " ".join(str(error).split())
+        if "WeightsUnpickler error: Unsupported class" in detail:  # a class other than tensors and containers
+            raise InteropError(f"{path} holds more than tensors (a whole module saved with torch.save(model)?): this "
+                               "tool reads state_dicts only, without running code from the file; save "
+                               "model.state_dict()") from None
+        detail = detail.partition("WeightsUnpickler error: ")[2] or detail  # not the advice to load it unsafely
+        raise InteropError(f"{path} is not a state_dict saved with torch.save ({type(error).__name__}: {detail})") \
+            from None
+    if not isinstance(loaded, dict) or not all(isinstance(k, str) for k in loaded):
+        raise InteropError(f"{path} holds a {type(loaded).__name__}, not a state_dict ({{name: tensor}})")
+    for name, tensor in loaded.items():
+        if not isinstance(tensor, torch.Tensor):
+            raise InteropError(f"{path}: '{name}' is a {type(tensor).__name__}, not a tensor")
+    return loaded
+
+
+def state_dict_to_ctnn(state_dict, topology: str) -> list:
+    """The parameters (canonical order, float64 numpy arrays) of `state_dict` as the network `topology` describes.
+
+    A state_dict lists a model's parameters in the order its constructor made the modules, which for the models this
+    is meant for is the order the Linear layers run in. So the tensors are sorted by kind, each kind kept in order:
+    a Linear weight is a 2-D tensor [units, inputs] named *weight; its bias, the 1-D tensor named *bias right after
+    it (missing for nn.Linear(bias=False): zeros); a PReLU weight, any other 1-D tensor named *weight, of 1 or `units`
+    elements. The k-th Linear is the topology's k-th layer and the k-th PReLU weight belongs to its k-th prelu layer.
+    Raises InteropError naming the tensor and the layer on any mismatch, for tensors of no such kind and for tensors
+    missing or left over.
+    """
+    torch = _torch()
+    _, width, layers = parse_topology(topology)
+    linears, prelus = [], []  # [[(name, weight), (name, bias) or None]], [(name, slopes)]
+    previous = None
+    for name, tensor in state_dict.items():
+        after_weight, previous = previous is not None and linears and previous == linears[-1][0][0], name
+        if not tensor.is_floating_point():
+            raise InteropError(f"state_dict tensor '{name}' {_shape(tensor)} is of type {tensor.dtype}: no parameter "
+                               "of a Linear or PReLU layer (a layer ctnn has not, such as BatchNorm?)")
+        if tensor.dim() == 2 and name.endswith("weight"):
+            linears.append([(name, tensor), None])
+        elif tensor.dim() == 1 and name.endswith("bias") and after_weight:
+            linears[-1][1] = (name, tensor)
+        elif tensor.dim() == 1 and name.endswith("weight"):
+            prelus.append((name, tensor))
+        else:
+            raise InteropError(f"state_dict tensor '{name}' {_shape(tensor)} is neither a Linear weight or bias nor a "
+                               "PReLU weight (a layer ctnn has not?)")
+    prelu_layers = sum(parse_activation(activation)[0] == "prelu" for _, activation in layers)
+    if len(linears) != len(layers):
+        raise InteropError(f"the state_dict holds {len(linears)} Linear layer(s) "
+                           f"({', '.join(repr(w[0]) + ' ' + _shape(w[1]) for w, _ in linears)}), the topology "
+                           f"{len(layers)}")
+    if len(prelus) != prelu_layers:
+        raise InteropError(f"the state_dict holds {len(prelus)} PReLU weight(s), the topology {prelu_layers} prelu "
+                           "layer(s)")
+
+    def checked(name, tensor, shapes, what):
+        if tuple(tensor.shape) not in shapes:
+            needed = " or ".join("[" + ", ".join(map(str, shape)) + "]" for shape in shapes)
+            raise InteropError(f"state_dict tensor '{name}' has shape {_shape(tensor)}, but {what} needs {needed} "
+                               "(the topology does not match the model)")
+        return tensor.detach().to(torch.float64).reshape(-1).numpy()
+
+    values = []
+    slopes = iter(prelus)
+    for number, ((units, activation), (weight, bias)) in enumerate(zip(layers, linears), start=1):
+        layer = f"layer {number} of the topology ({units}:{activation}, after {width} inputs)"
+        values.append(checked(*weight, [(units, width)], f"the weight of {layer}"))
+        values.append(checked(*bias, [(units,)], f"the bias of {layer}") if bias
+                      else torch.zeros(units, dtype=torch.float64).numpy())
+        if parse_activation(activation)[0] == "prelu":
+            slope = checked(*next(slopes), [(units,), (1,)], f"the PReLU weight of {layer}")
+            values.append(slope.repeat(units) if slope.size == 1 else slope)
+        width = units
+    return values
 
 
 def _command_export(args) -> None:
-    torch = _torch()
     if (args.model is None) == (args.state_dict is None):
         raise InteropError("give either --model FILE.py[:FUNCTION] or --state-dict FILE --topology TEXT")
+    check_outputs(args.output, args.header)
     if args.state_dict is not None:
         if not args.topology:
             raise InteropError("--state-dict needs --topology (as `import` prints it)")
-        model = ctnn_to_model(args.topology)
-        model.load_state_dict(torch.load(args.state_dict, map_location="cpu"))
+        scalar, _, _ = parse_topology(args.topology)
+        values = state_dict_to_ctnn(load_state_dict(args.state_dict), args.topology)
+        text = (args.dtype or scalar) + args.topology[len(scalar):]
     else:
-        model = _load_model(args.model)
-    if not args.output and not args.header:
-        raise InteropError("nothing to write: give -o WEIGHTS and/or --header HEADER")
-    text, values = model_to_ctnn(model, args.dtype)
-    if args.output:
-        Path(args.output).write_bytes(weights_bytes(text, text.split(";")[0], values))
-        print(f"wrote {args.output}: {text}")
-    if args.header:
-        Path(args.header).write_text(header_text(text, values, args.namespace))
-        print(f"wrote {args.header}: namespace {args.namespace}, {cpp_type(text)}")
+        text, values = model_to_ctnn(_load_model(args.model), args.dtype)
+    write_outputs(text, values, args.output, args.header, args.namespace, "tools/pytorch_interop.py")
 
 
 def _command_import(args) -> None:
@@ -520,23 +381,13 @@ def main(argv=None) -> int:
     export.add_argument("--model", help="FILE.py[:FUNCTION] or MODULE[:FUNCTION] returning the nn.Sequential")
     export.add_argument("--state-dict", help="a state_dict saved with torch.save (with --topology)")
     export.add_argument("--topology", help="the ctnn topology text of --state-dict")
-    export.add_argument("--dtype", choices=sorted(SCALAR_CODES), help="scalar type (default: the model's)")
-    export.add_argument("-o", "--output", help="the ctnn weights file to write")
-    export.add_argument("--header", help="a C++ header to write (ctnn::io::export_header's layout)")
-    export.add_argument("--namespace", default="model", help="the header's namespace (default: model)")
+    add_output_arguments(export, "the model's, or --topology's")
     imported = commands.add_parser("import", help="a ctnn weights file -> a PyTorch nn.Sequential")
     imported.add_argument("weights", help="the ctnn weights file")
     imported.add_argument("-o", "--output", help="save the model's state_dict here (torch.save)")
     args = parser.parse_args(argv)
-    try:
-        if args.command == "export":
-            _command_export(args)
-        else:
-            _command_import(args)
-    except InteropError as error:
-        print(f"pytorch_interop.py {args.command}: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return run_command(f"pytorch_interop.py {args.command}",
+                       _command_export if args.command == "export" else _command_import, args)
 
 
 if __name__ == "__main__":

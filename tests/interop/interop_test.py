@@ -8,27 +8,29 @@ RUN_NETWORK is tests/interop/run_network.cpp built; it has three topologies comp
   program loads the file and its outputs must agree with PyTorch's (rtol 1e-5 for float, 1e-12 for double);
 - ctnn -> PyTorch: the C++ program saves a random network; the tool reads it into PyTorch, whose outputs must agree,
   and writing it back gives the same bytes.
-Also: the command line (export from a model file and from a state_dict, import), refusals (unsupported modules,
-inexact ratios, a Heaviside step, a file of another topology), and, with --compile, the tool's C++ header compiled
-against ctnn and compared with PyTorch.
+Also: the command line (export from a model file and from a state_dict, import), state_dicts of models written in
+the usual ways (a Sequential with Dropout, a named Sequential, an nn.Module with fc1, fc2, ...) and malformed ones
+(each refused in one line, no traceback), refusals (unsupported modules, inexact ratios, a Heaviside step, a file of
+another topology), the -fconstexpr-steps note of the tool's header against ctnn::io::export_header's, and, with
+--compile, the tool's C++ header compiled against ctnn and compared with PyTorch.
 """
 
-import argparse
+import collections
+import contextlib
 import importlib.util
-import subprocess
+import io
 import sys
-import tempfile
-import unittest
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
+from torch.nn import functional
 
-ARGS = None
+import interop_support
+from interop_support import ARGS, TestCase, ctnn_forward, randomized, run
+
 interop = None  # tools/pytorch_interop.py, loaded in main()
-
-TOLERANCE = {"float": dict(rtol=1e-5, atol=1e-6), "double": dict(rtol=1e-12, atol=1e-13)}
 
 
 def pytorch_model(topology: str, dtype) -> nn.Sequential:
@@ -55,25 +57,13 @@ def pytorch_model(topology: str, dtype) -> nn.Sequential:
     return model
 
 
+PRELU_TOPOLOGY = "float;4;7:prelu(1/4);5:leaky_relu(1/10);6:elu(1/2);2:sigmoid"
+
 TOPOLOGIES = {
     "tanh_relu_softmax": torch.float32,
     "prelu_leaky_elu_sigmoid": torch.float32,
     "softplus_silu_rrelu_linear": torch.float64,
 }
-
-
-def run(*args, stdin=None, check=True):
-    result = subprocess.run([str(a) for a in args], input=stdin, capture_output=True, text=True)
-    if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(map(str, args))} failed ({result.returncode}):\n{result.stderr}")
-    return result
-
-
-def ctnn_forward(topology: str, weights: Path, x: np.ndarray) -> np.ndarray:
-    """Outputs of the C++ program for inputs x (one sample per row)."""
-    stdin = "\n".join(" ".join(repr(float(v)) for v in row) for row in x) + "\n"
-    out = run(ARGS.runner, topology, "forward", weights, stdin=stdin).stdout
-    return np.array([[float(v) for v in line.split()] for line in out.strip().splitlines()])
 
 
 def inputs(topology: str, dtype, count=64, seed=0) -> torch.Tensor:
@@ -82,17 +72,7 @@ def inputs(topology: str, dtype, count=64, seed=0) -> torch.Tensor:
     return (torch.randn(count, width, generator=generator, dtype=torch.float64) * 2).to(dtype)
 
 
-class Interop(unittest.TestCase):
-    def setUp(self):
-        self._directory = tempfile.TemporaryDirectory(prefix="ctnn_interop_")
-        self.dir = Path(self._directory.name)
-
-    def tearDown(self):
-        self._directory.cleanup()
-
-    def assert_agree(self, actual, expected, scalar):
-        np.testing.assert_allclose(actual, expected, **TOLERANCE[scalar])
-
+class Interop(TestCase):
     def test_pytorch_to_ctnn(self):
         for seed, (topology, dtype) in enumerate(TOPOLOGIES.items()):
             with self.subTest(topology=topology):
@@ -221,9 +201,8 @@ class Interop(unittest.TestCase):
         with torch.no_grad():
             expected = model(x).to(torch.float64).numpy()
         self.assert_agree(ctnn_forward("prelu_leaky_elu_sigmoid", weights, x.numpy()), expected, "float")
-        failed = run(*tool, "export", "--model", f"{model_file}:missing", "-o", weights, check=False)
-        self.assertEqual(failed.returncode, 1)
-        self.assertIn("defines no function 'missing'", failed.stderr)
+        self.assert_refused("defines no function 'missing'", "export", "--model", f"{model_file}:missing", "-o",
+                            weights)
 
     def test_the_tools_header_compiles_and_agrees_with_pytorch(self):
         if not ARGS.compile:
@@ -253,21 +232,143 @@ class Interop(unittest.TestCase):
             expected = model(x).to(torch.float64).numpy()
         self.assert_agree(actual, expected, "float")
 
+    # State_dicts: models written as users write them, converted by the command line with --topology.
+
+    def state_dict_models(self):
+        """(what, model, topology of run_network) for the ways of writing a model that state_dicts come from."""
+
+        class Subclass(nn.Module):  # fc1..fc4 attributes, functional activations, the PReLU declared last
+            def __init__(self):
+                super().__init__()
+                self.fc1, self.fc2, self.fc3 = nn.Linear(4, 7), nn.Linear(7, 5), nn.Linear(5, 6)
+                self.fc4 = nn.Linear(6, 2, bias=False)
+                self.prelu = nn.PReLU(7)
+
+            def forward(self, x):
+                x = functional.leaky_relu(self.fc2(self.prelu(self.fc1(x))), 0.1)
+                return torch.sigmoid(self.fc4(functional.elu(self.fc3(x), alpha=0.5)))
+
+        class DoubleSubclass(nn.Module):  # double, attributes named otherwise, one shared PReLU slope
+            def __init__(self):
+                super().__init__()
+                self.hidden = nn.Linear(4, 7, dtype=torch.float64)
+                self.act = nn.PReLU(dtype=torch.float64)
+                self.drop = nn.Dropout(0.5)
+                self.middle = nn.Linear(7, 5, dtype=torch.float64)
+                self.last = nn.Linear(5, 6, dtype=torch.float64)
+                self.head = nn.Linear(6, 2, dtype=torch.float64)
+
+            def forward(self, x):
+                x = functional.leaky_relu(self.middle(self.drop(self.act(self.hidden(x)))), 0.1)
+                return torch.sigmoid(self.head(functional.elu(self.last(x), alpha=0.5)))
+
+        return [
+            ("Sequential with Dropout", nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Dropout(0.2), nn.Linear(8, 6),
+                                                      nn.ReLU(), nn.Dropout(0.1), nn.Linear(6, 4), nn.Softmax(-1)),
+             "tanh_relu_softmax", "float;3;8:tanh;6:relu;4:softmax"),
+            ("named Sequential", nn.Sequential(collections.OrderedDict(
+                hidden1=nn.Linear(4, 7), act1=nn.PReLU(7), hidden2=nn.Linear(7, 5), act2=nn.LeakyReLU(0.1),
+                hidden3=nn.Linear(5, 6), act3=nn.ELU(0.5), out=nn.Linear(6, 2), prob=nn.Sigmoid())),
+             "prelu_leaky_elu_sigmoid", PRELU_TOPOLOGY),
+            ("nn.Module subclass", Subclass(), "prelu_leaky_elu_sigmoid", PRELU_TOPOLOGY),
+            ("double nn.Module subclass", DoubleSubclass(), "prelu_leaky_elu_sigmoid", PRELU_TOPOLOGY),
+        ]
+
+    def test_state_dicts_of_models_written_in_the_usual_ways_convert_and_agree(self):
+        for seed, (what, model, topology, text) in enumerate(self.state_dict_models()):
+            with self.subTest(model=what):
+                torch.manual_seed(200 + seed)
+                model = randomized(model)
+                state, weights = self.dir / "model.pt", self.dir / "model.ctnn"
+                torch.save(model.state_dict(), state)
+                # The double model goes into run_network's float network: --dtype float.
+                self.assert_converts("export", "--state-dict", state, "--topology", text, "-o", weights,
+                                     "--dtype", "float", in_process=True)
+                x = inputs(topology, torch.float64, seed=seed)
+                with torch.no_grad():
+                    expected = model(x.to(next(model.parameters()).dtype)).to(torch.float64).numpy()
+                self.assert_agree(ctnn_forward(topology, weights, x.numpy()), expected, "float")
+
+    def test_malformed_state_dicts_are_refused_in_one_line(self):
+        _, model, _, text = self.state_dict_models()[0]
+        state = self.dir / "model.pt"
+        torch.save(model.state_dict(), state)
+
+        def saved(name, value):
+            path = self.dir / name
+            torch.save(value, path)
+            return path
+
+        without_last_weight = collections.OrderedDict((k, v) for k, v in model.state_dict().items() if k != "6.weight")
+        named = self.state_dict_models()[1][1]
+        without_prelu = collections.OrderedDict((k, v) for k, v in named.state_dict().items() if k != "act1.weight")
+        batch_norm = nn.Sequential(nn.Linear(3, 8), nn.BatchNorm1d(8), nn.Linear(8, 4)).state_dict()
+        conv = nn.Sequential(nn.Conv1d(1, 2, 3), nn.Linear(3, 8)).state_dict()
+        (self.dir / "text.pt").write_text("not a torch file\n")
+        out = ["-o", self.dir / "out.ctnn"]
+        for state_dict, topology, message in [
+            (state, "float;3;9:tanh;6:relu;4:softmax", "'0.weight' has shape [8, 3], but the weight of layer 1"),
+            (state, "float;4;8:tanh;6:relu;4:softmax", "'0.weight' has shape [8, 3], but the weight of layer 1"),
+            (state, "float;3;8:tanh;6:relu;5:softmax", "'6.weight' has shape [4, 6], but the weight of layer 3"),
+            (state, "float;3;8:tanh;6:relu", "holds 3 Linear layer(s)"),
+            (state, "float;3;8:tanh;6:relu;4:linear;2:sigmoid", "the topology 4"),
+            (state, "float;3;8:prelu(1/4);6:relu;4:softmax", "holds 0 PReLU weight(s), the topology 1"),
+            (state, "float;3;8:tanhh;6:relu;4:softmax", "unknown activation 'tanhh'"),
+            (state, "3;8:tanh", "is not a ctnn topology text"),
+            (saved("missing.pt", without_last_weight), text, "'6.bias' [4] is neither"),
+            (saved("no_prelu.pt", without_prelu), PRELU_TOPOLOGY, "holds 0 PReLU weight(s), the topology 1"),
+            (saved("bn.pt", batch_norm), "float;3;8:prelu(1/4);4:linear", "'1.bias' [8] is neither"),
+            (saved("conv.pt", conv), "float;3;8:linear", "'0.weight' [2, 1, 3] is neither"),
+            (saved("list.pt", [1, 2]), text, "holds a list, not a state_dict"),
+            (saved("module.pt", model), text, "holds more than tensors (a whole module"),
+            (saved("strings.pt", {"a": "b"}), text, "'a' is a str, not a tensor"),
+            (self.dir / "text.pt", text, "is not a state_dict saved with torch.save"),
+            (self.dir / "absent.pt", text, "absent.pt does not exist"),
+            (self.dir, text, "is a directory"),
+        ]:
+            with self.subTest(state_dict=Path(state_dict).name, topology=topology):
+                self.assert_refused(message, "export", "--state-dict", state_dict, "--topology", topology, *out,
+                                    in_process=True)
+        self.assert_refused("--state-dict needs --topology", "export", "--state-dict", state, *out, in_process=True)
+        self.assert_refused("cannot write", "export", "--state-dict", state, "--topology", text, "-o",
+                            self.dir / "no" / "such" / "dir.ctnn", in_process=True)
+        # test_command_line runs a refusal through the command line itself (a process of its own, as a user does).
+
+    def test_unexpected_errors_are_one_line_with_a_request_to_report(self):
+        def fails(_):
+            raise ZeroDivisionError("division by zero\nsecond line")
+
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr):
+            self.assertEqual(interop.run_command("tool", fails, None), 1)
+        self.assertEqual(stderr.getvalue(), "tool: unexpected error: ZeroDivisionError: division by zero second "
+                         "line (a fault of the tool: please report it with the command line; CTNN_TOOL_TRACEBACK=1 "
+                         "shows the traceback)\n")
+
+    def test_the_headers_constexpr_steps_note_is_export_headers(self):
+        # clang's default limit is 1048576 steps; export_header names the -fconstexpr-steps a network needs above it.
+        generator = np.random.default_rng(1)
+        for topology, text, count, needs_note in [("tanh_relu_softmax", "float;3;8:tanh;6:relu;4:softmax", 114, False),
+                                                  ("wide_linear", "float;1024;512:linear", 524800, True)]:
+            with self.subTest(topology=topology):
+                values = [generator.normal(size=count)]
+                path = self.dir / "net.ctnn"
+                path.write_bytes(interop.weights_bytes(text, "float", values))
+                cpp = run(ARGS.runner, topology, "header", path, "net").stdout.splitlines()
+                python = interop.header_text(text, values, "net").splitlines()
+                # Every line but the generator's name and the parameters' literals (hexadecimal in Python's) is the
+                # same.
+                self.assertEqual([line for line in cpp[1:] if not line.startswith("    ")],
+                                 [line for line in python[1:] if not line.startswith("    ")])
+                self.assertEqual(any("-fconstexpr-steps" in line for line in python), needs_note)
+
 
 def main():
-    global ARGS, interop
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runner", required=True, help="run_network, built")
-    parser.add_argument("--tool", required=True, help="tools/pytorch_interop.py")
-    parser.add_argument("--compile", nargs=argparse.REMAINDER, default=None,
-                        help="a compiler command with flags and include paths, to compile the tool's header")
-    ARGS, rest = parser.parse_known_args()
-    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-    spec = importlib.util.spec_from_file_location("pytorch_interop", ARGS.tool)
-    interop = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(interop)
-    torch.set_num_threads(1)
-    unittest.main(argv=[sys.argv[0], "-v"] + rest)
+    def loaded(module):
+        global interop
+        interop = module
+
+    interop_support.main(__doc__, "pytorch_interop", loaded)
 
 
 if __name__ == "__main__":

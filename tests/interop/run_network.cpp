@@ -1,14 +1,17 @@
-// The C++ side of the PyTorch interop test (tests/interop/interop_test.py): a program with a few topologies compiled
-// in, which loads ctnn weights files written by tools/pytorch_interop.py and saves random networks for it to read.
+// The C++ side of the interop tests (tests/interop/*_test.py): a program with a few topologies compiled in, which
+// loads ctnn weights files written by the tools (pytorch_interop.py, onnx_import.py, sklearn_import.py) and saves
+// random networks for them to read.
 //
 //   run_network <topology> signature             prints the topology's text (ctnn::io::signature)
 //   run_network <topology> forward <weights>     loads the file, reads inputs from stdin (whitespace-separated,
 //                                                input_size per sample), prints one line of outputs per sample
 //   run_network <topology> random <weights> <seed>   saves a random network (weights, biases, PReLU slopes)
+//   run_network <topology> header <weights> <namespace>   loads the file, prints ctnn::io::export_header_text
 //
 // A failed load or save prints the status's message to stderr and exits with 1.
 
 #include <ctnn/ctnn.hpp>
+#include <ctnn/io/export.hpp>
 #include <ctnn/io/signature.hpp>
 #include <ctnn/io/weights.hpp>
 
@@ -33,6 +36,23 @@ using SoftplusSiluRreluLinear =
     ctnn::Network<double, ctnn::Input<2>, ctnn::Dense<5, ctnn::Softplus>, ctnn::Dense<5, ctnn::Swish<>>,
                   ctnn::Dense<4, ctnn::RReLU<>>, ctnn::Dense<3, ctnn::Linear>>;
 
+// Softplus, an identity between layers and a tanh output; double (ONNX).
+using SoftplusLinearTanh = ctnn::Network<double, ctnn::Input<5>, ctnn::Dense<6, ctnn::Softplus>,
+                                         ctnn::Dense<4, ctnn::Linear>, ctnn::Dense<3, ctnn::Tanh>>;
+// The shapes of scikit-learn's MLPs fitted on its bundled data sets in sklearn_test.py.
+using IrisReluSoftmax =
+    ctnn::Network<double, ctnn::Input<4>, ctnn::Dense<10, ctnn::ReLU>, ctnn::Dense<3, ctnn::Softmax>>;
+using CancerTanhSigmoid =
+    ctnn::Network<double, ctnn::Input<30>, ctnn::Dense<8, ctnn::Tanh>, ctnn::Dense<1, ctnn::Sigmoid>>;
+using DiabetesSigmoidLinear = ctnn::Network<double, ctnn::Input<10>, ctnn::Dense<8, ctnn::Sigmoid>,
+                                            ctnn::Dense<6, ctnn::Sigmoid>, ctnn::Dense<1, ctnn::Linear>>;
+using WineLinearSoftmax =
+    ctnn::Network<float, ctnn::Input<13>, ctnn::Dense<5, ctnn::Linear>, ctnn::Dense<3, ctnn::Softmax>>;
+using MultilabelReluSigmoid =
+    ctnn::Network<double, ctnn::Input<4>, ctnn::Dense<6, ctnn::ReLU>, ctnn::Dense<2, ctnn::Sigmoid>>;
+// Large enough (524,800 parameters) that export_header names the -fconstexpr-steps clang needs.
+using WideLinear = ctnn::Network<float, ctnn::Input<1024>, ctnn::Dense<512, ctnn::Linear>>;
+
 template <class Net>
 int run(int argc, char** argv) {
     using T = typename Net::value_type;
@@ -55,13 +75,17 @@ int run(int argc, char** argv) {
         }
         return 0;
     }
-    if (command == "forward" && argc == 4) {
+    if ((command == "forward" && argc == 4) || (command == "header" && argc == 5)) {
         static Net net;
         const ctnn::io::Status status = ctnn::io::load(net, argv[3]);
         if (!status) {
             std::fprintf(stderr, "run_network: %s: %s\n", std::string(ctnn::io::to_string(status.kind())).c_str(),
                          status.message().c_str());
             return 1;
+        }
+        if (command == "header") {
+            std::fputs(ctnn::io::export_header_text(net, argv[4]).c_str(), stdout);
+            return 0;
         }
         for (;;) {
             typename Net::input_type x;
@@ -92,9 +116,19 @@ int main(int argc, char** argv) {
         if (std::strcmp(argv[1], "tanh_relu_softmax") == 0) return run<TanhReluSoftmax>(argc, argv);
         if (std::strcmp(argv[1], "prelu_leaky_elu_sigmoid") == 0) return run<PreluLeakyEluSigmoid>(argc, argv);
         if (std::strcmp(argv[1], "softplus_silu_rrelu_linear") == 0) return run<SoftplusSiluRreluLinear>(argc, argv);
+        if (std::strcmp(argv[1], "softplus_linear_tanh") == 0) return run<SoftplusLinearTanh>(argc, argv);
+        if (std::strcmp(argv[1], "iris_relu_softmax") == 0) return run<IrisReluSoftmax>(argc, argv);
+        if (std::strcmp(argv[1], "cancer_tanh_sigmoid") == 0) return run<CancerTanhSigmoid>(argc, argv);
+        if (std::strcmp(argv[1], "diabetes_sigmoid_linear") == 0) return run<DiabetesSigmoidLinear>(argc, argv);
+        if (std::strcmp(argv[1], "wine_linear_softmax") == 0) return run<WineLinearSoftmax>(argc, argv);
+        if (std::strcmp(argv[1], "multilabel_relu_sigmoid") == 0) return run<MultilabelReluSigmoid>(argc, argv);
+        if (std::strcmp(argv[1], "wide_linear") == 0) return run<WideLinear>(argc, argv);
     }
     std::fprintf(stderr,
-                 "usage: run_network tanh_relu_softmax|prelu_leaky_elu_sigmoid|softplus_silu_rrelu_linear\n"
-                 "         signature | forward <weights> | random <weights> <seed>\n");
+                 "usage: run_network <topology> signature | forward <weights> | random <weights> <seed>\n"
+                 "                              | header <weights> <namespace>\n"
+                 "  topologies: tanh_relu_softmax prelu_leaky_elu_sigmoid softplus_silu_rrelu_linear\n"
+                 "    softplus_linear_tanh iris_relu_softmax cancer_tanh_sigmoid diabetes_sigmoid_linear\n"
+                 "    wine_linear_softmax multilabel_relu_sigmoid wide_linear\n");
     return 2;
 }
