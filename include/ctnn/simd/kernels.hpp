@@ -73,23 +73,37 @@ inline void affine_block(const T* w, const T* b, const T* x, T* z, std::size_t f
 
 /// subtract_outer_product with a select for every weight: w = fma(-rate x[i], dz, keep w) where that is finite;
 /// in a row where -rate x[i] overflows, fma(-rate, x[i] dz, keep w), so that a zero dz[o] still gives keep w.
-/// Returns true when every weight was stored. Out of line and cold: callers take it only when an update may
-/// overflow.
-template <class Arch, std::size_t In, std::size_t Padded, class T>
-[[gnu::noinline, gnu::cold]] bool guarded_outer_product(T* w, const T* x, const T* dz, T rate, T keep) noexcept {
+/// Returns true when every weight was stored. Out of line, cold, and with run-time sizes (one copy for every layer):
+/// callers take it only when an update may overflow.
+template <class Arch, class T>
+[[gnu::noinline, gnu::cold]] bool guarded_outer_product(T* w, const T* x, const T* dz, T rate, T keep, std::size_t in,
+                                                        std::size_t padded) noexcept {
     using V = vector_t<T, Arch>;
     const V k(keep);
     V rejected(T(0));
-    for (std::size_t i = 0; i < In; ++i) {
+    for (std::size_t i = 0; i < in; ++i) {
         const T s = -rate * x[i];
         const bool step_finite = std::isfinite(s);
         const V scale(step_finite ? s : -rate), factor(step_finite ? T(1) : x[i]);
-        T* row = w + i * Padded;
-        for (std::size_t o = 0; o < Padded; o += width<T, Arch>) {
+        T* row = w + i * padded;
+        for (std::size_t o = 0; o < padded; o += width<T, Arch>) {
             const V old = simd::load<V>(row + o);
             const V updated = simd::fma(scale, factor * simd::load<V>(dz + o), old * k);
             rejected = simd::store_finite(row + o, updated, old, rejected);
         }
+    }
+    return simd::reduce_add(rejected) == T(0);
+}
+
+/// subtract_scaled with a select for every element; as guarded_outer_product, one copy for every size.
+template <class Arch, class T>
+[[gnu::noinline, gnu::cold]] bool guarded_scaled(T* y, const T* x, T rate, T keep, std::size_t size) noexcept {
+    using V = vector_t<T, Arch>;
+    const V step(-rate), k(keep);
+    V rejected(T(0));
+    for (std::size_t o = 0; o < size; o += width<T, Arch>) {
+        const V old = simd::load<V>(y + o);
+        rejected = simd::store_finite(y + o, simd::fma(step, simd::load<V>(x + o), old * k), old, rejected);
     }
     return simd::reduce_add(rejected) == T(0);
 }
@@ -179,7 +193,7 @@ template <class Arch, std::size_t In, std::size_t Padded, bool Guarded = true, c
     static_assert(Padded % width<T, Arch> == 0,
                   "ctnn::simd::subtract_outer_product: Padded must be a whole number of registers");
     if constexpr (Guarded) {
-        return detail::guarded_outer_product<Arch, In, Padded>(w, x, dz, rate, keep);
+        return detail::guarded_outer_product<Arch>(w, x, dz, rate, keep, In, Padded);
     } else {
         using V = vector_t<T, Arch>;
         constexpr std::size_t lanes = width<T, Arch>;
@@ -211,20 +225,15 @@ template <class Arch, std::size_t In, std::size_t Padded, bool Guarded = true, c
 template <class Arch, std::size_t Size, bool Guarded = true, class T>
 [[nodiscard]] inline bool subtract_scaled(T* y, const T* x, T rate, T keep) noexcept {
     static_assert(Size % width<T, Arch> == 0, "ctnn::simd::subtract_scaled: Size must be a whole number of registers");
-    using V = vector_t<T, Arch>;
-    const V step(-rate), k(keep);
-    if constexpr (!Guarded) {
+    if constexpr (Guarded) {
+        return detail::guarded_scaled<Arch>(y, x, rate, keep, Size);
+    } else {
+        using V = vector_t<T, Arch>;
+        const V step(-rate), k(keep);
         for (std::size_t o = 0; o < Size; o += width<T, Arch>) {
             simd::store(y + o, simd::fma(step, simd::load<V>(x + o), simd::load<V>(y + o) * k));
         }
         return true;
-    } else {
-        V rejected(T(0));
-        for (std::size_t o = 0; o < Size; o += width<T, Arch>) {
-            const V old = simd::load<V>(y + o);
-            rejected = simd::store_finite(y + o, simd::fma(step, simd::load<V>(x + o), old * k), old, rejected);
-        }
-        return simd::reduce_add(rejected) == T(0);
     }
 }
 

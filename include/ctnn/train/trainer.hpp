@@ -32,7 +32,7 @@ namespace ctnn {
 /// optional gradient-norm clipping, then the optimiser's update with the learning rate of
 /// step t = 1, 2, ...
 ///
-/// Divergence is reported, not spread: the network never receives an infinity or a NaN.
+/// Divergence is reported, not spread: no step writes an infinity or a NaN into the network.
 /// - A step whose loss or gradient is infinite or NaN returns StepStatus::non_finite_loss or
 ///   non_finite_gradient and changes neither the network, nor the optimiser's state
 ///   (momentum, Adam's moments), nor step_count(), so the parameters stay at their last
@@ -40,12 +40,13 @@ namespace ctnn {
 ///   check costs a pass over the gradients without clipping (clipping computes their norm
 ///   anyway) and, for the fused one-sample SGD step, a pass over the activations and deltas.
 /// - A step with a finite loss and gradient whose update overflows T for some parameters (a
-///   learning rate far too large: float SGD at 1e38 with a gradient of 10; Adam's v beyond
-///   3.4e38) returns StepStatus::non_finite_update: those parameters and their optimiser
-///   state keep their values, every other parameter is updated, and step_count() advances
-///   (the step was made, with its learning rate and bias correction). The optimisers'
-///   update guards each parameter (simd::update_parameters; for the fused step,
-///   simd::subtract_outer_product and subtract_scaled) and says whether it updated all.
+///   learning rate far too large: float SGD at 1e38 with a gradient of 10; under Adam, a
+///   float gradient beyond 5.8e20, whose v overflows) returns StepStatus::non_finite_update:
+///   those parameters and their optimiser state keep their values, every other parameter is
+///   updated, and step_count() advances (the step was made, with its learning rate and bias
+///   correction). The optimisers' update guards each parameter (simd::update_parameters; for
+///   the fused step, simd::subtract_outer_product and subtract_scaled) and says whether it
+///   updated all.
 /// train_epoch() and train_random_samples() stop at the first step that is not ok and say
 /// which it was.
 template <class Net, class Loss, class Optimizer = SGD<>>
