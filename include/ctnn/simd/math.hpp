@@ -257,9 +257,10 @@ template <class V>
     const V w = z * z;
     const V poly = detail::fused(w, detail::fused(w, V(0xf89e26.0p-26f), V(0xccce13.0p-25f)),       // Lg4, Lg2
                                  V(z * detail::fused(w, V(0x91e9ee.0p-25f), V(0xaaaaaa.0p-24f))));  // Lg3, Lg1
-    const V half_f2 = V(V(0.5f) * f) * f;
-    V y = detail::fused(s, V(half_f2 + poly), detail::fused(e, V(detail::ln2_lo), c));
-    y = V(y - half_f2) + f;
+    // Every product that meets a sum is a detail::fused, so no compiler contracts one path and not the other.
+    const V half_f = V(0.5f) * f;
+    V y = detail::fused(s, detail::fused(half_f, f, poly), detail::fused(e, V(detail::ln2_lo), c));  // s (f^2/2 + R)
+    y = detail::fused(V(-half_f), f, y) + f;
     y = detail::fused(e, V(detail::ln2_hi), y);
     // u <= 0 (u = -0 cannot occur): y becomes -inf, and then NaN if u < 0. Shifts of the sign bit,
     // masked to one bit, so a logical (scalar) and an arithmetic (lane) shift agree.
