@@ -9,6 +9,10 @@
 
 #include <catch2/catch.hpp>
 
+#if defined(CTNN_TEST_SIZE_OPTIMISED) && !defined(__OPTIMIZE_SIZE__)
+#error "ctnn_size_optimised_tests must be built with -Os: it tests fused_sgd_step's route for size-optimised builds"
+#endif
+
 #include <cmath>
 #include <cstddef>
 #include <memory>

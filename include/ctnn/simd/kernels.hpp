@@ -74,7 +74,8 @@ inline void affine_block(const T* w, const T* b, const T* x, T* z, std::size_t f
 /// subtract_outer_product with a select for every weight: w = fma(-rate x[i], dz, keep w) where that is finite;
 /// in a row where -rate x[i] overflows, fma(-rate, x[i] dz, keep w), so that a zero dz[o] still gives keep w.
 /// Returns true when every weight was stored. Out of line, cold, and with run-time sizes (one copy for every layer):
-/// callers take it only when an update may overflow.
+/// callers take it only when an update may overflow, and builds for size (-Os) always. A row whose step -rate x[i]
+/// is finite (every row, short of overflow) runs without the extra multiply.
 template <class Arch, class T>
 [[gnu::noinline, gnu::cold]] bool guarded_outer_product(T* w, const T* x, const T* dz, T rate, T keep, std::size_t in,
                                                         std::size_t padded) noexcept {
@@ -83,13 +84,20 @@ template <class Arch, class T>
     V rejected(T(0));
     for (std::size_t i = 0; i < in; ++i) {
         const T s = -rate * x[i];
-        const bool step_finite = std::isfinite(s);
-        const V scale(step_finite ? s : -rate), factor(step_finite ? T(1) : x[i]);
         T* row = w + i * padded;
-        for (std::size_t o = 0; o < padded; o += width<T, Arch>) {
-            const V old = simd::load<V>(row + o);
-            const V updated = simd::fma(scale, factor * simd::load<V>(dz + o), old * k);
-            rejected = simd::store_finite(row + o, updated, old, rejected);
+        if (std::isfinite(s)) {
+            const V step(s);
+            for (std::size_t o = 0; o < padded; o += width<T, Arch>) {
+                const V old = simd::load<V>(row + o);
+                rejected = simd::store_finite(row + o, simd::fma(step, simd::load<V>(dz + o), old * k), old, rejected);
+            }
+        } else {
+            const V step(-rate), factor(x[i]);
+            for (std::size_t o = 0; o < padded; o += width<T, Arch>) {
+                const V old = simd::load<V>(row + o);
+                const V updated = simd::fma(step, factor * simd::load<V>(dz + o), old * k);
+                rejected = simd::store_finite(row + o, updated, old, rejected);
+            }
         }
     }
     return simd::reduce_add(rejected) == T(0);
