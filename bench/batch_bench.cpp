@@ -10,6 +10,9 @@
 //   minibatch_<n>/<topology>/eigen        Delta = Y - T; Delta_below = W^T Delta times f'(Z_below);
 //                                         W.noalias() -= (eta / n) Delta A^T; b -= (eta / n) row sums
 //
+//   forward_batch_256/<odd topology>      ctnn on 33-33-10-3 and 10-33-3-1 and on their twins rounded up to whole
+//                                         registers (tools/bench's padding table)
+//
 // A minibatch iteration is one step on the same first n samples; the network keeps learning.
 // Before timing, the outputs of a batch, and one step from the seeded parameters (the mean
 // loss and every parameter after it), are checked against the plain reference.
@@ -81,6 +84,9 @@ struct BatchForward : Training<Net> {
     std::unique_ptr<StateType> state = std::make_unique<StateType>(*this->net);
 };
 
+template <class Net>
+using BatchForward256 = BatchForward<Net, 256>;
+
 /// One SGD step on the first `Batch` samples per iteration.
 template <class Net, std::size_t Batch>
 struct MinibatchStep : Training<Net> {
@@ -138,5 +144,6 @@ int main(int argc, char** argv) {
     add_batches<Net_2_16_16_1>();
     add_batches<Net_64_128_128_10>();
     add_batches<Net_784_128_64_10>();
+    add_padding_pairs<BatchForward256>();
     return ctnn_bench::main(argc, argv);
 }

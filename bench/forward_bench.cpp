@@ -7,6 +7,8 @@
 //   forward/<topology>/plain           bench/support/plain_mlp.hpp
 //   forward/<topology>/eigen           bench/support/eigen_mlp.hpp
 //   peak/fma/<n>-chains                n independent FMA chains in xsimd registers
+//   forward/33-33-10-3, forward/10-33-3-1 and their twins with every size rounded up to whole registers (e.g.
+//                                      forward/40-40-16-8 with AVX2): ctnn only, for tools/bench's padding table
 //
 // Each iteration is one forward pass on the next of `sample_pool` seeded inputs. Before
 // timing, the outputs for all of them are checked against the plain reference.
@@ -106,5 +108,6 @@ int main(int argc, char** argv) {
     add_forward<Linear_64_32_10>();
     add_forward<Linear_784_128_64_10>();
     add_forward<Linear_16_64_64_4>();
+    add_padding_pairs<Forward>();
     return ctnn_bench::main(argc, argv);
 }

@@ -13,6 +13,8 @@
 //                                     .step(x, t): backward on a batch of one, the finiteness
 //                                     check, then Adam's update (ctnn alone: the cost of an
 //                                     optimiser with state, next to sgd_step)
+//   sgd_step/<odd topology>/fused     the fused step on 33-33-10-3 and 10-33-3-1 and on their twins rounded up to
+//                                     whole registers (tools/bench's padding table)
 //
 // Each iteration is one step on the next of `sample_pool` samples; the network keeps
 // learning. Before timing, one step from the seeded parameters is checked against the plain
@@ -131,6 +133,9 @@ struct AdamStep : Training<Net> {
     std::size_t s = 0;
 };
 
+template <class Net>
+using FusedSgdStep = SgdStep<Net, true>;
+
 /// The one-sample step of every implementation of `Net`.
 template <class Net>
 void add_sgd_step() {
@@ -152,5 +157,6 @@ int main(int argc, char** argv) {
     add<AdamStep<Net_2_16_16_1>>();
     add<AdamStep<Net_64_128_128_10>>();
     add<AdamStep<Net_784_128_64_10>>();
+    add_padding_pairs<FusedSgdStep>();
     return ctnn_bench::main(argc, argv);
 }

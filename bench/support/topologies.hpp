@@ -42,6 +42,38 @@ using Linear_784_128_64_10 = ctnn::Network<float, ctnn::Input<784>, ctnn::Dense<
 using Linear_16_64_64_4 = ctnn::Network<float, ctnn::Input<16>, ctnn::Dense<64, ctnn::Tanh>,
                                         ctnn::Dense<64, ctnn::Tanh>, ctnn::Dense<4, ctnn::Linear>>;
 
+/// Sizes that are not whole registers (1, 3, 10, 33; the padding benchmarks): a classifier and a binary classifier.
+using Odd_33_33_10_3 = ctnn::Network<float, ctnn::Input<33>, ctnn::Dense<33, ctnn::ReLU>, ctnn::Dense<10, ctnn::ReLU>,
+                                     ctnn::Dense<3, ctnn::Softmax>>;
+using Odd_10_33_3_1 = ctnn::Network<float, ctnn::Input<10>, ctnn::Dense<33, ctnn::Tanh>, ctnn::Dense<3, ctnn::Tanh>,
+                                    ctnn::Dense<1, ctnn::Sigmoid>>;
+
+/// The network with its input and every layer rounded up to whole registers of its architecture (33 -> 40 with 8
+/// floats a register): what a network of odd sizes may cost at most, since its registers are padded to these sizes
+/// anyway (tools/bench's padding table).
+template <class Net>
+struct rounded_up;
+template <class Arch, class T, std::size_t In, class... Layers>
+struct rounded_up<ctnn::BasicNetwork<Arch, T, ctnn::Input<In>, Layers...>> {
+    static constexpr std::size_t round(std::size_t n) { return ctnn::simd::padded<T, Arch>(n); }
+    using type = ctnn::BasicNetwork<Arch, T, ctnn::Input<round(In)>,
+                                    ctnn::Dense<round(Layers::units), typename Layers::activation>...>;
+};
+template <class Net>
+using RoundedUp = typename rounded_up<Net>::type;
+
+/// Registers Case<Odd> for both odd networks and, where rounding changes them (not in a scalar build), Case<RoundedUp<
+/// Odd>> too.
+template <template <class> class Case>
+void add_padding_pairs() {
+    auto pair = []<class Odd>() {
+        add<Case<Odd>>();
+        if constexpr (!std::is_same_v<RoundedUp<Odd>, Odd>) add<Case<RoundedUp<Odd>>>();
+    };
+    pair.template operator()<Odd_33_33_10_3>();
+    pair.template operator()<Odd_10_33_3_1>();
+}
+
 /// The same network with ctnn's scalar kernels (what a target without SIMD runs).
 template <class Net>
 using Scalar = with_arch_t<Net, ctnn::simd::scalar_arch>;
