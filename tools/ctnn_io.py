@@ -88,7 +88,11 @@ def parse_activation(activation: str) -> tuple[str, list[Fraction]]:
             raise InteropError(f"activation '{activation}' takes no parameters")
         return name, []
     if not rest.endswith(")"):
-        raise InteropError(f"activation '{activation}' needs {count} ratio parameter(s) in parentheses")
+        example = {"prelu": "prelu(1/4)", "leaky_relu": "leaky_relu(1/100)", "rrelu": "rrelu(1/8,1/3)"}.get(
+            name, f"{name}(1)")
+        why = " (for prelu only the initial slope: an import takes the slopes from the model)" if name == "prelu" else ""
+        raise InteropError(f"activation '{activation}' needs {count} ratio parameter(s) in parentheses, e.g. "
+                           f"'{example}'{why}")
     try:
         ratios = [parse_ratio(part) for part in rest[:-1].split(",")]
     except (ValueError, ZeroDivisionError):
@@ -337,6 +341,19 @@ def import_main(doc: str, tool: str, model_help: str, dtype_default: str, comman
     return run_command(tool, command, parser.parse_args(argv))
 
 
+# The Debian package of each Python module the tools import.
+DEBIAN_PACKAGES = {"torch": "python3-torch", "onnx": "python3-onnx", "sklearn": "python3-sklearn",
+                   "numpy": "python3-numpy", "joblib": "python3-joblib", "scipy": "python3-scipy"}
+
+
+def missing_module(name: str | None) -> str:
+    """The message for a module this Python cannot import: which module, which Python, and what to do."""
+    root = (name or "?").split(".")[0]
+    package = DEBIAN_PACKAGES.get(root, f"python3-{root}")
+    return (f"the Python module '{root}' is not installed for {sys.executable} (Debian: apt-get install {package}, "
+            "then run the tool with /usr/bin/python3, Debian's Python, or with a Python that has the module)")
+
+
 def run_command(tool: str, command, args) -> int:
     """Runs command(args); its failures become one line on stderr and exit status 1, never a traceback.
 
@@ -348,6 +365,9 @@ def run_command(tool: str, command, args) -> int:
         command(args)
     except InteropError as error:
         print(f"{tool}: {error}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as error:
+        print(f"{tool}: {missing_module(error.name)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{tool}: interrupted", file=sys.stderr)

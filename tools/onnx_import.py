@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Convert an ONNX model of fully connected layers into a ctnn weights file and/or a C++ header.
 
   onnx_import.py model.onnx -o net.ctnn [--header net.hpp --namespace net] [--dtype float|double]
@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # ctnn_io.py, beside this file
 
 from ctnn_io import (  # noqa: E402
-    InteropError, check_outputs, import_main, ratio_text, to_ratio, write_outputs)
+    InteropError, check_outputs, import_main, missing_module, ratio_text, to_ratio, write_outputs)
 
 # The activation ops ctnn has, and the topology id each becomes (parametric ones are handled in _activation).
 SIMPLE_ACTIVATIONS = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Softplus": "softplus"}
@@ -45,7 +45,7 @@ def _onnx():
         import onnx.helper  # noqa: PLC0415, F401
         import onnx.numpy_helper  # noqa: PLC0415, F401
     except ImportError:
-        raise InteropError("the onnx package is not installed (Debian: apt-get install python3-onnx)") from None
+        raise InteropError(missing_module("onnx")) from None
     return onnx
 
 

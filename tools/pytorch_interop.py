@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Move trained networks between PyTorch and ctnn.
 
 ctnn weights files hold a network's parameters plus its topology text (include/ctnn/io/weights.hpp has the byte
@@ -48,7 +48,7 @@ __all__ = ["ACTIVATIONS", "InteropError", "activation_id", "cpp_type", "ctnn_to_
 
 from ctnn_io import (  # noqa: E402  (some re-exported: Python code uses them from this module)
     ACTIVATIONS, InteropError, add_output_arguments, check_outputs, cpp_activation, cpp_type, header_text,
-    parameter_count, parse_activation, parse_topology, ratio_text, read_weights, run_command, to_ratio, weights_bytes,
+    missing_module, parameter_count, parse_activation, parse_topology, ratio_text, read_weights, run_command, to_ratio, weights_bytes,
     write_outputs)
 
 
@@ -60,7 +60,7 @@ def _torch():
     try:
         import torch  # noqa: PLC0415 (imported late so that --help works without torch)
     except ImportError:
-        raise InteropError("PyTorch is not installed (Debian: apt-get install python3-torch)") from None
+        raise InteropError(missing_module("torch")) from None
     return torch
 
 
@@ -117,10 +117,13 @@ def model_to_ctnn(model, scalar: str | None = None) -> tuple[str, list]:
     torch = _torch()
     nn = torch.nn
     if not isinstance(model, nn.Sequential):
-        raise InteropError(f"expected a torch.nn.Sequential, got {type(model).__name__}")
+        raise InteropError(f"expected a torch.nn.Sequential, got {type(model).__name__} (for any other module, save "
+                           "its state_dict and use --state-dict with --topology)")
     modules = [m for m in model if not isinstance(m, nn.Dropout)]
     if not modules or not isinstance(modules[0], nn.Linear):
-        raise InteropError("the Sequential must start with an nn.Linear")
+        first = type(modules[0]).__name__ if modules else "nothing"
+        raise InteropError(f"the Sequential must start with an nn.Linear, not {first} (ctnn has fully connected "
+                           "layers only)")
     if scalar is None:
         dtype = modules[0].weight.dtype
         if dtype not in (torch.float32, torch.float64):
@@ -285,7 +288,7 @@ def load_state_dict(path):
     return loaded
 
 
-def state_dict_to_ctnn(state_dict, topology: str) -> list:
+def state_dict_to_ctnn(state_dict, topology: str, mapping: list | None = None) -> list:
     """The parameters (canonical order, float64 numpy arrays) of `state_dict` as the network `topology` describes.
 
     A state_dict lists a model's parameters in the order its constructor made the modules, which for the models this
@@ -294,7 +297,7 @@ def state_dict_to_ctnn(state_dict, topology: str) -> list:
     it (missing for nn.Linear(bias=False): zeros); a PReLU weight, any other 1-D tensor named *weight, of 1 or `units`
     elements. The k-th Linear is the topology's k-th layer and the k-th PReLU weight belongs to its k-th prelu layer.
     Raises InteropError naming the tensor and the layer on any mismatch, for tensors of no such kind and for tensors
-    missing or left over.
+    missing or left over. `mapping`, when given, receives a line per layer naming the tensors it took.
     """
     torch = _torch()
     _, width, layers = parse_topology(topology)
@@ -312,8 +315,10 @@ def state_dict_to_ctnn(state_dict, topology: str) -> list:
         elif tensor.dim() == 1 and name.endswith("weight"):
             prelus.append((name, tensor))
         else:
-            raise InteropError(f"state_dict tensor '{name}' {_shape(tensor)} is neither a Linear weight or bias nor a "
-                               "PReLU weight (a layer ctnn has not?)")
+            layer = name.rpartition(".")[0] or name
+            raise InteropError(f"state_dict tensor '{name}' {_shape(tensor)} belongs to neither an nn.Linear nor an "
+                               f"nn.PReLU: layer '{layer}' has no ctnn equivalent (only Linear and PReLU layers "
+                               "convert; BatchNorm, Conv and the like do not)")
     prelu_layers = sum(parse_activation(activation)[0] == "prelu" for _, activation in layers)
     if len(linears) != len(layers):
         raise InteropError(f"the state_dict holds {len(linears)} Linear layer(s) "
@@ -327,7 +332,8 @@ def state_dict_to_ctnn(state_dict, topology: str) -> list:
         if tuple(tensor.shape) not in shapes:
             needed = " or ".join("[" + ", ".join(map(str, shape)) + "]" for shape in shapes)
             raise InteropError(f"state_dict tensor '{name}' has shape {_shape(tensor)}, but {what} needs {needed} "
-                               "(the topology does not match the model)")
+                               "(the topology does not match the model, or the model's Linear layers were declared "
+                               "in another order than they run: a state_dict lists them in declaration order)")
         return tensor.detach().to(torch.float64).reshape(-1).numpy()
 
     values = []
@@ -337,9 +343,14 @@ def state_dict_to_ctnn(state_dict, topology: str) -> list:
         values.append(checked(*weight, [(units, width)], f"the weight of {layer}"))
         values.append(checked(*bias, [(units,)], f"the bias of {layer}") if bias
                       else torch.zeros(units, dtype=torch.float64).numpy())
+        taken = [f"{weight[0]} {_shape(weight[1])}", f"{bias[0]} {_shape(bias[1])}" if bias else "no bias (zeros)"]
         if parse_activation(activation)[0] == "prelu":
-            slope = checked(*next(slopes), [(units,), (1,)], f"the PReLU weight of {layer}")
+            slope_name, slope_tensor = next(slopes)
+            slope = checked(slope_name, slope_tensor, [(units,), (1,)], f"the PReLU weight of {layer}")
             values.append(slope.repeat(units) if slope.size == 1 else slope)
+            taken.append(f"{slope_name} {_shape(slope_tensor)}")
+        if mapping is not None:
+            mapping.append(f"layer {number} ({units}:{activation}): " + ", ".join(taken))
         width = units
     return values
 
@@ -352,8 +363,14 @@ def _command_export(args) -> None:
         if not args.topology:
             raise InteropError("--state-dict needs --topology (as `import` prints it)")
         scalar, _, _ = parse_topology(args.topology)
-        values = state_dict_to_ctnn(load_state_dict(args.state_dict), args.topology)
+        mapping = []
+        values = state_dict_to_ctnn(load_state_dict(args.state_dict), args.topology, mapping)
         text = (args.dtype or scalar) + args.topology[len(scalar):]
+        # The state_dict's order is the order the model declared its layers: shown, so that a model that declares
+        # them in another order than they run (same shapes, wrong network) is seen.
+        print("Linear layers in the state_dict's order (the order the model declared them; they must run in it):")
+        for line in mapping:
+            print("  " + line)
     else:
         text, values = model_to_ctnn(_load_model(args.model), args.dtype)
     write_outputs(text, values, args.output, args.header, args.namespace, "tools/pytorch_interop.py")

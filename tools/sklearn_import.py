@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Convert a fitted scikit-learn MLPClassifier or MLPRegressor into a ctnn weights file and/or a C++ header.
 
   sklearn_import.py model.joblib -o net.ctnn [--header net.hpp --namespace net] [--dtype float|double]

@@ -19,6 +19,8 @@ import collections
 import contextlib
 import importlib.util
 import io
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -150,8 +152,9 @@ class Interop(TestCase):
             (nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Tanh()), "at most one activation"),
             (nn.Sequential(nn.Linear(2, 3), nn.Linear(4, 1)), "follows a layer of 3"),
             (nn.Sequential(nn.Linear(2, 3), nn.Softplus(beta=2)), "beta 1"),
-            (nn.Sequential(nn.Tanh()), "must start with an nn.Linear"),
-            (nn.Linear(2, 3), "expected a torch.nn.Sequential"),
+            (nn.Sequential(nn.Tanh()), "must start with an nn.Linear, not Tanh"),
+            (nn.Sequential(nn.Conv1d(1, 2, 3), nn.Linear(3, 1)), "not Conv1d"),
+            (nn.Linear(2, 3), "expected a torch.nn.Sequential, got Linear .for any other module, save its state_dict"),
         ]
         for model, message in cases:
             with self.subTest(model=str(model)):
@@ -310,15 +313,16 @@ class Interop(TestCase):
             (state, "float;3;9:tanh;6:relu;4:softmax", "'0.weight' has shape [8, 3], but the weight of layer 1"),
             (state, "float;4;8:tanh;6:relu;4:softmax", "'0.weight' has shape [8, 3], but the weight of layer 1"),
             (state, "float;3;8:tanh;6:relu;5:softmax", "'6.weight' has shape [4, 6], but the weight of layer 3"),
+            (state, "float;3;8:prelu;6:relu;4:softmax", "needs 1 ratio parameter(s) in parentheses, e.g. 'prelu(1/4)'"),
             (state, "float;3;8:tanh;6:relu", "holds 3 Linear layer(s)"),
             (state, "float;3;8:tanh;6:relu;4:linear;2:sigmoid", "the topology 4"),
             (state, "float;3;8:prelu(1/4);6:relu;4:softmax", "holds 0 PReLU weight(s), the topology 1"),
             (state, "float;3;8:tanhh;6:relu;4:softmax", "unknown activation 'tanhh'"),
             (state, "3;8:tanh", "is not a ctnn topology text"),
-            (saved("missing.pt", without_last_weight), text, "'6.bias' [4] is neither"),
+            (saved("missing.pt", without_last_weight), text, "'6.bias' [4] belongs to neither an nn.Linear"),
             (saved("no_prelu.pt", without_prelu), PRELU_TOPOLOGY, "holds 0 PReLU weight(s), the topology 1"),
-            (saved("bn.pt", batch_norm), "float;3;8:prelu(1/4);4:linear", "'1.bias' [8] is neither"),
-            (saved("conv.pt", conv), "float;3;8:linear", "'0.weight' [2, 1, 3] is neither"),
+            (saved("bn.pt", batch_norm), "float;3;8:prelu(1/4);4:linear", "layer '1' has no ctnn equivalent"),
+            (saved("conv.pt", conv), "float;3;8:linear", "'0.weight' [2, 1, 3] belongs to neither"),
             (saved("list.pt", [1, 2]), text, "holds a list, not a state_dict"),
             (saved("module.pt", model), text, "holds more than tensors (a whole module"),
             (saved("strings.pt", {"a": "b"}), text, "'a' is a str, not a tensor"),
@@ -333,6 +337,42 @@ class Interop(TestCase):
         self.assert_refused("cannot write", "export", "--state-dict", state, "--topology", text, "-o",
                             self.dir / "no" / "such" / "dir.ctnn", in_process=True)
         # test_command_line runs a refusal through the command line itself (a process of its own, as a user does).
+
+    def test_a_state_dict_export_shows_which_tensors_went_to_which_layer(self):
+        _, model, _, text = self.state_dict_models()[1]
+        state = self.dir / "model.pt"
+        torch.save(model.state_dict(), state)
+        stdout = self.assert_converts("export", "--state-dict", state, "--topology", text, "-o",
+                                      self.dir / "out.ctnn", in_process=True)
+        names = list(model.state_dict())
+        lines = [line.strip() for line in stdout.splitlines() if line.strip().startswith("layer ")]
+        self.assertEqual(len(lines), len(text.split(";")) - 2, stdout)
+        # Every tensor of the state_dict is named once, in its order, on the line of its layer.
+        mentioned = [name for line in lines for name in names if f" {name} [" in f" {line.split(': ', 1)[1]}"]
+        self.assertEqual(sorted(mentioned), sorted(names), stdout)
+        self.assertIn(f"layer 1 ({text.split(';')[2]}): {names[0]} ", stdout)
+
+    def test_a_missing_module_is_named_with_the_python_that_lacks_it(self):
+        def lacks_numpy(_):
+            raise ModuleNotFoundError("No module named 'numpy'", name="numpy")
+
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr):
+            self.assertEqual(interop.run_command("tool", lacks_numpy, None), 1)
+        self.assertEqual(stderr.getvalue().count("\n"), 1, stderr.getvalue())
+        self.assertIn("the Python module 'numpy' is not installed for " + sys.executable, stderr.getvalue())
+        self.assertIn("apt-get install python3-numpy", stderr.getvalue())
+        # The tool in a process of its own, under a Python whose torch cannot be imported (a stand-in package first
+        # on the path): the same one line, naming torch.
+        fake = self.dir / "no_torch" / "torch"
+        fake.mkdir(parents=True)
+        (fake / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'torch'\", name='torch')\n")
+        result = subprocess.run([sys.executable, ARGS.tool, "export", "--state-dict", self.dir / "x.pt", "--topology",
+                                 "float;2;1:linear", "-o", self.dir / "x.ctnn"], capture_output=True, text=True,
+                                env={**os.environ, "PYTHONPATH": str(fake.parent)})
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+        self.assertIn("the Python module 'torch' is not installed for", result.stderr)
 
     def test_unexpected_errors_are_one_line_with_a_request_to_report(self):
         def fails(_):
