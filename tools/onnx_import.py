@@ -108,6 +108,12 @@ def onnx_to_ctnn(model, scalar: str | None = None) -> tuple[str, list]:
                 return onnx.helper.get_attribute_value(a)
         return default
 
+    # Exporters spell some activations as several elementary nodes; an unsupported node of such a spelling is named
+    # with the activation it belongs to.
+    ops = {node.op_type for node in graph.node}
+    spelled = ("GELU (exported as Div, Erf, Add and Mul)" if "Erf" in ops or "Gelu" in ops else
+               "SiLU / Swish, x sigmoid(x) (exported as Sigmoid and Mul)" if {"Sigmoid", "Mul"} <= ops else None)
+
     for index, node in enumerate(graph.node):
         where = f"node '{node.name or '#' + str(index)}' ({node.op_type})"
 
@@ -123,7 +129,8 @@ def onnx_to_ctnn(model, scalar: str | None = None) -> tuple[str, list]:
             constants[node.output[0]] = onnx.numpy_helper.to_array(value)
             continue
         if node.op_type not in KNOWN:
-            refuse(f"is not supported: ctnn converts {SUPPORTED}")
+            part = f" (part of {spelled}, which this tool does not convert)" if spelled else ""
+            refuse(f"is not supported{part}: ctnn converts {SUPPORTED}")
         data = [name for name in node.input if name and name not in constants]
         if data != [current]:
             refuse(f"takes {data or 'no tensor'} where ctnn expects the output of the node before it ('{current}') "
