@@ -35,8 +35,8 @@ from ctnn_io import (  # noqa: E402
 SIMPLE_ACTIVATIONS = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Softplus": "softplus"}
 KNOWN = {"Gemm", "MatMul", "Add", "Identity", "Dropout", "Flatten", "Reshape", "LeakyRelu", "Elu", "PRelu", "Softmax",
          *SIMPLE_ACTIVATIONS}
-SUPPORTED = ("Gemm, MatMul (+ Add), Relu, LeakyRelu, Elu, PRelu, Sigmoid, Tanh, Softplus, Softmax, Identity, "
-             "Dropout (inference), Flatten or Reshape of the input")
+SUPPORTED = ("Gemm, MatMul (+ Add), Relu, LeakyRelu, Elu, PRelu, Sigmoid, Tanh, Softplus, Softmax, SiLU (Sigmoid "
+             "then Mul), Identity, Dropout (inference), Flatten or Reshape of the input")
 
 
 def _onnx():
@@ -111,8 +111,10 @@ def onnx_to_ctnn(model, scalar: str | None = None) -> tuple[str, list]:
     # Exporters spell some activations as several elementary nodes; an unsupported node of such a spelling is named
     # with the activation it belongs to.
     ops = {node.op_type for node in graph.node}
-    spelled = ("GELU (exported as Div, Erf, Add and Mul)" if "Erf" in ops or "Gelu" in ops else
-               "SiLU / Swish, x sigmoid(x) (exported as Sigmoid and Mul)" if {"Sigmoid", "Mul"} <= ops else None)
+    spelled = "GELU (exported as Div, Erf, Add and Mul)" if "Erf" in ops or "Gelu" in ops else None
+    # torch.nn.SiLU exports as y = Mul(x, Sigmoid(x)): a Sigmoid, then a Mul of its input and its output. The input of
+    # the last Sigmoid, while the Mul may follow.
+    sigmoid_input = None
 
     for index, node in enumerate(graph.node):
         where = f"node '{node.name or '#' + str(index)}' ({node.op_type})"
@@ -128,6 +130,12 @@ def onnx_to_ctnn(model, scalar: str | None = None) -> tuple[str, list]:
                 refuse("only Constant nodes with a tensor 'value' are supported")
             constants[node.output[0]] = onnx.numpy_helper.to_array(value)
             continue
+        if node.op_type == "Mul" and sigmoid_input is not None and sorted(node.input) == sorted([sigmoid_input,
+                                                                                                 current]):
+            layers[-1].activation, layers[-1].activation_node = "swish(1)", where  # x sigmoid(x): SiLU
+            sigmoid_input, current = None, node.output[0]
+            continue
+        sigmoid_input = current if node.op_type == "Sigmoid" else None
         if node.op_type not in KNOWN:
             part = f" (part of {spelled}, which this tool does not convert)" if spelled else ""
             refuse(f"is not supported{part}: ctnn converts {SUPPORTED}")

@@ -67,6 +67,9 @@ class OnnxImport(TestCase):
                 nn.Linear(6, 2), nn.Sigmoid())),
             ("softplus_linear_tanh", torch.float64, nn.Sequential(
                 nn.Linear(5, 6), nn.Softplus(), nn.Linear(6, 4), nn.Identity(), nn.Linear(4, 3), nn.Tanh())),
+            # nn.SiLU exports as Sigmoid, then Mul of its input and output: ctnn's Swish<1>.
+            ("relu_silu_sigmoid", torch.float32, nn.Sequential(
+                nn.Linear(3, 6), nn.ReLU(), nn.Linear(6, 5), nn.SiLU(), nn.Linear(5, 2), nn.Sigmoid())),
         ]
         for seed, (topology, dtype, model) in enumerate(cases):
             with self.subTest(topology=topology):
@@ -196,8 +199,10 @@ class OnnxImport(TestCase):
             (exported("conv", nn.Sequential(nn.Conv1d(1, 2, 3), nn.Flatten(), nn.Linear(2, 1)), torch.zeros(1, 1, 3)),
              "node '/0/Conv' (Conv): is not supported"),
             (training_dropout, "node 'drop' (Dropout): is in training mode"),
-            (exported("silu", nn.Sequential(nn.Linear(3, 4), nn.SiLU()), torch.zeros(1, 3)),
-             "node '/1/Mul' (Mul): is not supported (part of SiLU / Swish"),
+            (handmade("mul_of_other", [helper.make_node("MatMul", ["x", "w"], ["z"], name="mm"),
+                                       helper.make_node("Sigmoid", ["z"], ["s"], name="sig"),
+                                       helper.make_node("Mul", ["s", "x"], ["y"], name="gate")], {"w": w}),
+             "node 'gate' (Mul): is not supported"),
             (exported("gelu", nn.Sequential(nn.Linear(3, 4), nn.GELU()), torch.zeros(1, 3)),
              "is not supported (part of GELU"),
             (exported("residual", Residual(), torch.zeros(1, 3)), "(Add): takes ['x', '/fc/Gemm_output_0']"),

@@ -36,6 +36,10 @@ using SoftplusSiluRreluLinear =
     ctnn::Network<double, ctnn::Input<2>, ctnn::Dense<5, ctnn::Softplus>, ctnn::Dense<5, ctnn::Swish<>>,
                   ctnn::Dense<4, ctnn::RReLU<>>, ctnn::Dense<3, ctnn::Linear>>;
 
+// SiLU (ONNX's Sigmoid then Mul) between a ReLU and a sigmoid output.
+using ReluSiluSigmoid = ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<6, ctnn::ReLU>, ctnn::Dense<5, ctnn::Swish<>>,
+                                      ctnn::Dense<2, ctnn::Sigmoid>>;
+
 // Softplus, an identity between layers and a tanh output; double (ONNX).
 using SoftplusLinearTanh = ctnn::Network<double, ctnn::Input<5>, ctnn::Dense<6, ctnn::Softplus>,
                                          ctnn::Dense<4, ctnn::Linear>, ctnn::Dense<3, ctnn::Tanh>>;
@@ -117,6 +121,7 @@ int main(int argc, char** argv) {
         if (std::strcmp(argv[1], "prelu_leaky_elu_sigmoid") == 0) return run<PreluLeakyEluSigmoid>(argc, argv);
         if (std::strcmp(argv[1], "softplus_silu_rrelu_linear") == 0) return run<SoftplusSiluRreluLinear>(argc, argv);
         if (std::strcmp(argv[1], "softplus_linear_tanh") == 0) return run<SoftplusLinearTanh>(argc, argv);
+        if (std::strcmp(argv[1], "relu_silu_sigmoid") == 0) return run<ReluSiluSigmoid>(argc, argv);
         if (std::strcmp(argv[1], "iris_relu_softmax") == 0) return run<IrisReluSoftmax>(argc, argv);
         if (std::strcmp(argv[1], "cancer_tanh_sigmoid") == 0) return run<CancerTanhSigmoid>(argc, argv);
         if (std::strcmp(argv[1], "diabetes_sigmoid_linear") == 0) return run<DiabetesSigmoidLinear>(argc, argv);
@@ -128,7 +133,7 @@ int main(int argc, char** argv) {
                  "usage: run_network <topology> signature | forward <weights> | random <weights> <seed>\n"
                  "                              | header <weights> <namespace>\n"
                  "  topologies: tanh_relu_softmax prelu_leaky_elu_sigmoid softplus_silu_rrelu_linear\n"
-                 "    softplus_linear_tanh iris_relu_softmax cancer_tanh_sigmoid diabetes_sigmoid_linear\n"
-                 "    wine_linear_softmax multilabel_relu_sigmoid wide_linear\n");
+                 "    softplus_linear_tanh relu_silu_sigmoid iris_relu_softmax cancer_tanh_sigmoid\n"
+                 "    diabetes_sigmoid_linear wine_linear_softmax multilabel_relu_sigmoid wide_linear\n");
     return 2;
 }
