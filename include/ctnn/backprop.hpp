@@ -5,6 +5,7 @@
 /// output layer to the input, one sample at a time, accumulating into ctnn::Gradients.
 
 #include "ctnn/config.hpp"
+#include "ctnn/detail/sample_types.hpp"
 #include "ctnn/gradients.hpp"
 #include "ctnn/loss/pairing.hpp"
 #include "ctnn/workspace.hpp"
@@ -251,6 +252,25 @@ typename Net::value_type backward(const Net& net, std::span<const typename Net::
     Workspace<Net> workspace;
     static_assert(sizeof(workspace) == Net::backward_stack_bytes);
     return backward<Loss>(net, inputs, targets, gradients, workspace, input_gradients);
+}
+
+/// Not a loss: inputs or targets of another scalar type or size than the network's stop
+/// here with one sentence (detail/sample_types.hpp).
+template <class Loss, class Net, class In, class... Rest>
+    requires detail::WrongSamplesFor<Net, In, Rest...>
+typename Net::value_type loss(const Net&, const In&, Rest&&...) noexcept {
+    static_assert(!detail::WrongSamplesFor<Net, In, Rest...>,
+                  "ctnn::loss<Loss>(net, inputs, targets): " CTNN_DETAIL_SAMPLES_FIX);
+    return 0;
+}
+
+/// Not a backward pass: as the loss above.
+template <class Loss, class Net, class In, class... Rest>
+    requires detail::WrongSamplesFor<Net, In, Rest...>
+typename Net::value_type backward(const Net&, const In&, Rest&&...) noexcept {
+    static_assert(!detail::WrongSamplesFor<Net, In, Rest...>,
+                  "ctnn::backward<Loss>(net, inputs, targets, gradients): " CTNN_DETAIL_SAMPLES_FIX);
+    return 0;
 }
 
 }  // namespace ctnn

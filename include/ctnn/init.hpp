@@ -26,7 +26,7 @@ inline constexpr bool is_rectifier<PReLU<S>> = true;
 template <class L, class U>
 inline constexpr bool is_rectifier<RReLU<L, U>> = true;
 
-/// Calls `weight(fan_in, fan_out)` for each weight and `bias(is_rectifier)` for each bias.
+/// Calls `weight(fan_in, fan_out)` for each weight and `bias(is_rectifier, fan_in)` for each bias.
 template <class Net, class Weight, class Bias>
 void fill(Net& net, Weight&& weight, Bias&& bias) {
     using layers = typename Net::layers;
@@ -36,7 +36,7 @@ void fill(Net& net, Weight&& weight, Bias&& bias) {
         constexpr std::size_t weights = L::input_size * L::output_size;
         for (std::size_t k = 0; k < weights; ++k) net.set_parameter(first + k, weight(L::input_size, L::output_size));
         for (std::size_t k = 0; k < L::output_size; ++k) {
-            net.set_parameter(first + weights + k, bias(is_rectifier<typename L::activation>));
+            net.set_parameter(first + weights + k, bias(is_rectifier<typename L::activation>, L::input_size));
         }
         first += L::parameter_count;
     });
@@ -51,7 +51,7 @@ void normal_inverse_fan_in(Net& net, Random& random) {
     using T = typename Net::value_type;
     detail::fill(
         net, [&](std::size_t m, std::size_t) { return random.normal<T>(T(0), T(1) / std::sqrt(T(m))); },
-        [&](bool rectifier) { return rectifier ? T(0.1) : random.normal<T>(); });
+        [&](bool rectifier, std::size_t) { return rectifier ? T(0.1) : random.normal<T>(); });
 }
 
 /// Xavier/Glorot normal: W ~ N(0, 2 / (fan_in + fan_out)), b = 0.
@@ -60,7 +60,7 @@ void xavier_normal(Net& net, Random& random) {
     using T = typename Net::value_type;
     detail::fill(
         net, [&](std::size_t m, std::size_t n) { return random.normal<T>(T(0), std::sqrt(T(2) / T(m + n))); },
-        [](bool) { return T(0); });
+        [](bool, std::size_t) { return T(0); });
 }
 
 /// Xavier/Glorot uniform: W ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out)), b = 0.
@@ -73,7 +73,7 @@ void xavier_uniform(Net& net, Random& random) {
             const T a = std::sqrt(T(6) / T(m + n));
             return random.uniform<T>(-a, a);
         },
-        [](bool) { return T(0); });
+        [](bool, std::size_t) { return T(0); });
 }
 
 /// He/Kaiming normal: W ~ N(0, 2 / fan_in), b = 0.
@@ -82,7 +82,7 @@ void he_normal(Net& net, Random& random) {
     using T = typename Net::value_type;
     detail::fill(
         net, [&](std::size_t m, std::size_t) { return random.normal<T>(T(0), std::sqrt(T(2) / T(m))); },
-        [](bool) { return T(0); });
+        [](bool, std::size_t) { return T(0); });
 }
 
 /// He/Kaiming uniform: W ~ U(-a, a), a = sqrt(6 / fan_in), b = 0.
@@ -95,7 +95,25 @@ void he_uniform(Net& net, Random& random) {
             const T a = std::sqrt(T(6) / T(m));
             return random.uniform<T>(-a, a);
         },
-        [](bool) { return T(0); });
+        [](bool, std::size_t) { return T(0); });
+}
+
+/// PyTorch's default for a linear layer: W and b ~ U(-a, a), a = 1 / sqrt(fan_in), with
+/// fan_in the layer's input size (Net::layer_input_size<I>), so every layer draws from its
+/// own range. This is what `torch.nn.Linear.reset_parameters` does: `kaiming_uniform_(weight,
+/// a=sqrt(5))`, whose bound gain * sqrt(3 / fan_in) with gain = sqrt(2 / (1 + 5)) is
+/// 1 / sqrt(fan_in), then `uniform_(bias, -1 / sqrt(fan_in), 1 / sqrt(fan_in))`. PReLU
+/// slopes keep their initial value (`torch.nn.PReLU`'s 0.25 is PReLU<>'s). The values are
+/// PyTorch's distribution, not its draws: the generator is ctnn::Random, not torch's.
+template <class Net>
+void pytorch_default(Net& net, Random& random) {
+    using T = typename Net::value_type;
+    const auto draw = [&](std::size_t m) {
+        const T a = T(1) / std::sqrt(T(m));
+        return random.uniform<T>(-a, a);
+    };
+    detail::fill(
+        net, [&](std::size_t m, std::size_t) { return draw(m); }, [&](bool, std::size_t m) { return draw(m); });
 }
 
 }  // namespace ctnn::init

@@ -6,6 +6,7 @@
 #include "ctnn/activation/softmax.hpp"
 #include "ctnn/config.hpp"
 #include "ctnn/detail/layer_list.hpp"
+#include "ctnn/detail/sample_types.hpp"
 #include "ctnn/detail/static_for.hpp"
 #include "ctnn/simd/arch.hpp"
 #include "ctnn/workspace.hpp"
@@ -72,6 +73,26 @@ public:
     static constexpr std::size_t input_size = layout::input_size;
     static constexpr std::size_t output_size = layers::last::output_size;
     static constexpr std::size_t layer_count = layers::size;
+
+private:
+    template <std::size_t I>
+    static constexpr bool valid_layer_index = [] {
+        static_assert(I < layer_count,
+                      "ctnn::Network::layer_input_size<I> / layer_output_size<I>: I must be below layer_count (the "
+                      "Dense layers are numbered from 0; Input is not one)");
+        return I < layer_count;
+    }();
+    template <std::size_t I>
+    using checked_layer = typename layers::template at<valid_layer_index<I> ? I : 0>;
+
+public:
+    /// The fan-in of Dense layer `I` (0 for the first after the input): PyTorch's
+    /// `net[i].in_features`. Requires: I < layer_count.
+    template <std::size_t I>
+    static constexpr std::size_t layer_input_size = checked_layer<I>::input_size;
+    /// The units of Dense layer `I`: PyTorch's `net[i].out_features`. Requires: I < layer_count.
+    template <std::size_t I>
+    static constexpr std::size_t layer_output_size = checked_layer<I>::output_size;
     /// Weights, biases and PReLU slopes, as PyTorch would count them.
     static constexpr std::size_t parameter_count = layers::parameter_count;
     /// Scalars in the storage, padding included: sizeof(*this) == storage_size * sizeof(T).
@@ -161,6 +182,16 @@ public:
     void forward(std::span<const input_type> inputs, std::span<output_type> outputs,
                  Workspace<BasicNetwork, S>& workspace) const noexcept {
         forward_batch<S>(inputs, outputs, [&](auto i) { return workspace.template layer<i>().y.data(); });
+    }
+
+    /// Not a forward: inputs or outputs of another scalar type or size than the network's
+    /// stop here with one sentence (detail/sample_types.hpp).
+    template <class In, class... Rest>
+        requires detail::WrongSamplesFor<BasicNetwork, In, Rest...> output_type forward(const In&, Rest&&...)
+    const noexcept {
+        static_assert(!detail::WrongSamplesFor<BasicNetwork, In, Rest...>,
+                      "ctnn::Network::forward(inputs[, outputs]): " CTNN_DETAIL_SAMPLES_FIX);
+        return {};
     }
 
     /// Copies every parameter out in the canonical order: for each layer its weight as

@@ -33,3 +33,19 @@ ctnn_add_compile_fail_test(loss_not_a_loss                        loss_not_a_los
 ctnn_add_compile_fail_test(save_long_double_network               save_long_double_network.cpp               "only networks of float or double \\(IEEE 754\\) can be saved")
 ctnn_add_compile_fail_test(export_long_double_network             export_long_double_network.cpp             "only networks of float or double can be exported")
 ctnn_add_compile_fail_test(activation_without_spelling            activation_without_spelling.cpp            "Act has no file spelling; specialise ctnn::io::ActivationSpelling")
+
+# Layer sizes (network.hpp)
+ctnn_add_compile_fail_test(layer_index_out_of_range               layer_index_out_of_range.cpp               "layer_input_size<I> / layer_output_size<I>: I must be below layer_count")
+
+# Samples of another scalar type or size than the network's (detail/sample_types.hpp), one per kind of entry point
+ctnn_add_compile_fail_test(samples_forward_one_sample             samples_forward_one_sample.cpp             "ctnn::Network::forward\\(inputs\\[, outputs\\]\\): the samples do not have the network's scalar type and sizes")
+ctnn_add_compile_fail_test(samples_forward_batch                  samples_forward_batch.cpp                  "ctnn::Network::forward\\(inputs\\[, outputs\\]\\): the samples do not have the network's scalar type and sizes")
+ctnn_add_compile_fail_test(samples_loss                           samples_loss.cpp                           "ctnn::loss<Loss>\\(net, inputs, targets\\): the samples do not have the network's scalar type and sizes")
+ctnn_add_compile_fail_test(samples_backward                       samples_backward.cpp                       "ctnn::backward<Loss>\\(net, inputs, targets, gradients\\): the samples do not have the network's scalar type and sizes")
+ctnn_add_compile_fail_test(samples_fused_sgd_step                 samples_fused_sgd_step.cpp                 "ctnn::fused_sgd_step<Loss>\\(net, input, target, learning_rate, workspace\\): the samples do not have the network's scalar type and sizes")
+ctnn_add_compile_fail_test(samples_trainer_step                   samples_trainer_step.cpp                   "ctnn::Trainer::step\\(inputs, targets\\): the samples do not have the network's scalar type and sizes")
+ctnn_add_compile_fail_test(samples_trainer_train_epoch            samples_trainer_train_epoch.cpp            "ctnn::Trainer::train_epoch\\(inputs, targets, batch_size\\): the samples do not have the network's scalar type and sizes")
+ctnn_add_compile_fail_test(samples_predict_class                  samples_predict_class.cpp                  "ctnn::data::predict_class\\(net, x\\): the samples do not have the network's scalar type and sizes")
+
+# A parametric activation without <>: the compiler's own message (no ctnn code runs; see the file)
+ctnn_add_compile_fail_test(parametric_activation_without_brackets parametric_activation_without_brackets.cpp "expected a type, got [^ ]*PReLU|use of class template '(ctnn::)?PReLU' requires template arguments")

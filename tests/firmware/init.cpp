@@ -1,4 +1,4 @@
-// Firmware test: initialisation on the device. Three initialisers, one after another from ctnn::Random(init_seed), on
+// Firmware test: initialisation on the device. Four initialisers, one after another from ctnn::Random(init_seed), on
 // a 2-16-16-1 float network, against the parameters the host computed from the same seed (reference.hpp). The
 // generator's draws are 32-bit integer arithmetic, the same bits everywhere; the normal samples then go through
 // logf, sqrtf, sinf and cosf, which newlib and the host's libm may round differently in the last bit or two. A
@@ -55,6 +55,8 @@ int main() {
     failures += compare("xavier_normal", net, reference::init_xavier_normal);
     ctnn::init::he_uniform(net, random);
     failures += compare("he_uniform", net, reference::init_he_uniform);
+    ctnn::init::pytorch_default(net, random);
+    failures += compare("pytorch_default", net, reference::init_pytorch_default);
     std::printf("init: %s\n", failures == 0 ? "passed" : "FAILED");
     return failures == 0 ? 0 : 1;
 }

@@ -10,6 +10,7 @@
 
 #include <ctnn/activation.hpp>
 #include <ctnn/dense.hpp>
+#include <ctnn/detail/sample_types.hpp>
 #include <ctnn/input.hpp>
 #include <ctnn/loss.hpp>
 #include <ctnn/network.hpp>
@@ -22,6 +23,7 @@
 #include <span>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace ctnn_static_test {
 
@@ -135,6 +137,12 @@ struct layout_checks {
     static_assert(Net::input_size == Spec::shape.widths.front());
     static_assert(Net::output_size == Spec::shape.widths.back());
     static_assert(Net::layer_count == layers);
+    // layer_input_size<I> and layer_output_size<I> are the widths on either side of Dense layer I.
+    static_assert([]<std::size_t... I>(std::index_sequence<I...>) {
+        return ((Net::template layer_input_size<I> == Spec::shape.widths[I] &&
+                 Net::template layer_output_size<I> == Spec::shape.widths[I + 1]) &&
+                ...);
+    }(std::make_index_sequence<layers>{}));
     static_assert(Net::parameter_count == Spec::shape.parameters());
 
     // The object is the parameters and their padding, nothing else (STYLE rule 4).
@@ -315,16 +323,30 @@ static_assert(sizeof(Mnist) <= 437'544 + 65 * (ctnn::simd::width<float, default_
 static_assert(sizeof(mlp_784_128_64_10::net<scalar_arch, float>) == 437'544);
 static_assert(sizeof(mlp_784_128_64_10::net<scalar_arch, double>) == 2 * 437'544);
 
-// Inputs and outputs have fixed extents: an input of the wrong length or type does not compile (STYLE rule 11).
+// Inputs and outputs have fixed extents: an input of the wrong length or type does not compile (STYLE rule 11). Samples
+// (std::arrays of floating point) of the wrong length or type reach the overload that rejects them with one sentence
+// (detail/sample_types.hpp, tests/compile_fail/samples_*.cpp), so a requires-expression sees a call; anything else
+// finds no forward at all.
 template <class Net, class X>
 concept can_forward = requires(const Net& net, const X& x) {
     net.forward(x);
 };
 static_assert(can_forward<Net2, std::array<float, 2>>);
-static_assert(!can_forward<Net2, std::array<float, 3>>);
-static_assert(!can_forward<Net2, std::array<float, 1>>);
-static_assert(!can_forward<Net2, std::array<double, 2>>);
+static_assert(!ctnn::detail::WrongSamplesFor<Net2, std::array<float, 2>>);
+static_assert(ctnn::detail::WrongSamplesFor<Net2, std::array<float, 3>>);
+static_assert(ctnn::detail::WrongSamplesFor<Net2, std::array<float, 1>>);
+static_assert(ctnn::detail::WrongSamplesFor<Net2, std::array<double, 2>>);
+static_assert(ctnn::detail::WrongSamplesFor<Net2, std::vector<std::array<double, 2>>>);
+static_assert(
+    ctnn::detail::WrongSamplesFor<Net2, std::span<const std::array<float, 2>>, std::vector<std::array<double, 1>>>);
+static_assert(
+    !ctnn::detail::WrongSamplesFor<Net2, std::vector<std::array<float, 2>>, std::vector<std::array<float, 1>>>);
+// Class labels are not samples: an overload taking them is never shadowed by the rejecting one.
+static_assert(!ctnn::detail::WrongSamplesFor<Net2, std::vector<std::array<float, 2>>, std::vector<std::size_t>>);
+static_assert(!ctnn::detail::WrongSamplesFor<Net2, std::vector<int>>);
+static_assert(!ctnn::detail::WrongSamplesFor<int, std::array<double, 2>>);
 static_assert(!can_forward<Net2, float>);
+static_assert(!can_forward<Net2, std::vector<int>>);
 static_assert(std::is_same_v<decltype(std::declval<const Net2&>().forward({1.0f, 2.0f})), std::array<float, 1>>);
 static_assert(std::is_same_v<decltype(std::declval<const Mnist&>().forward(std::declval<const Mnist::input_type&>())),
                              std::array<float, 10>>);

@@ -2,8 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 
 using namespace ctnn;
 
@@ -61,4 +63,40 @@ TEST_CASE("The same seed gives bit-identical weights", "[init]") {
     init::normal_inverse_fan_in(b, rb);
     CHECK(a == b);
     CHECK(a.parameter(5 * 7 + 7) == 0.25f);  // PReLU slopes keep their initial value
+}
+
+TEMPLATE_TEST_CASE("pytorch_default draws W and b ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) per layer, as torch.nn.Linear",
+                   "[init]", float, double) {
+    using T = TestType;
+    using Wide = Network<T, Input<400>, Dense<300, ReLU>, Dense<200, Tanh>>;
+    static Wide net;  // 180k parameters: static, not on the stack
+    Random random(3);
+    init::pytorch_default(net, random);
+
+    // Each block of one layer: its canonical range and its fan-in, here written out by hand.
+    struct Block {
+        std::size_t first, count, fan_in;
+    };
+    const Block blocks[] = {{w1, 400 * 300, 400}, {b1, 300, 400}, {w2, 300 * 200, 300}, {b2, 200, 300}};
+    for (const Block& block : blocks) {
+        const double a = 1 / std::sqrt(double(block.fan_in));
+        // U(-a, a): mean 0, variance a^2 / 3. Tolerances are about 5 standard errors of the estimates.
+        const double n = double(block.count);
+        double sum = 0, sum_sq = 0, largest = 0;
+        for (std::size_t k = block.first; k < block.first + block.count; ++k) {
+            const double p = double(net.parameter(k));
+            // a is computed in T, so it may round up by an ulp of T and no further.
+            REQUIRE(std::abs(p) <= a * (1 + std::numeric_limits<T>::epsilon()));
+            largest = std::max(largest, std::abs(p));
+            sum += p;
+            sum_sq += p * p;
+        }
+        INFO("block from canonical index " << block.first << ", fan_in " << block.fan_in);
+        const double mean = sum / n, second_moment = sum_sq / n;
+        CHECK(std::abs(mean) <= 5 * a / std::sqrt(3 * n));
+        CHECK(std::abs(second_moment / (a * a / 3) - 1) <= 5 * std::sqrt(0.8 / n));
+        // The range is the layer's own: with the other layer's fan-in (400 against 300) the
+        // largest draw would miss a by 7 % or overshoot it.
+        CHECK(largest >= a * (1 - 20 / n));
+    }
 }

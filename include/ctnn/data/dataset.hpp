@@ -20,8 +20,10 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -102,19 +104,31 @@ struct Dataset {
     }
 };
 
+/// The dataset of network `Net`: its value_type, input_size and output_size, so that
+/// `dataset.inputs` and `dataset.targets` go straight into Trainer::train_epoch,
+/// Network::forward and ctnn::backward.
+template <class Net>
+using DatasetFor = Dataset<typename Net::value_type, Net::input_size, Net::output_size>;
+
 /// Why from_table() cannot build a Dataset from a CsvTable.
 struct DatasetError {
     enum class Kind {
         column_count,        ///< the table's columns do not match the dataset's Inputs (and Outputs)
         label_out_of_range,  ///< a label names no class of the dataset
+        value_out_of_range,  ///< a value is too large in magnitude for the dataset's T (a double table, float T)
     };
 
     Kind kind = Kind::column_count;
     /// The table's source (its file).
     std::string source;
-    /// For label_out_of_range: the 1-based line of the row in the file, and the label.
+    /// For label_out_of_range and value_out_of_range: the 1-based line of the row in the file.
     std::size_t line = 0;
+    /// For label_out_of_range: the label.
     std::size_t label = 0;
+    /// For value_out_of_range: the 1-based feature column (the label column not counted),
+    /// and the dataset's T ("float", "double" or "long double").
+    std::size_t column = 0;
+    std::string type;
     /// For label_out_of_range: the number of classes; for column_count: the columns the
     /// dataset takes.
     std::size_t expected = 0;
@@ -138,10 +152,74 @@ struct DatasetError {
             case Kind::label_out_of_range:
                 return where + "class label " + std::to_string(label) + " is out of range: the dataset has " +
                        std::to_string(expected) + " classes (labels 0 to " + std::to_string(expected - 1) + ")";
+            case Kind::value_out_of_range:
+                return where + "feature " + std::to_string(column) + " is too large in magnitude for " + type +
+                       ", the dataset's type";
         }
         return where + "unknown error";
     }
 };
+
+namespace detail {
+
+template <class T>
+inline constexpr const char* type_name = std::is_same_v<T, float>    ? "float"
+                                         : std::is_same_v<T, double> ? "double"
+                                                                     : "long double";
+
+/// from_table's work for a dataset of T from a table of U: U's values are converted to T, and
+/// one beyond T's range is an error (a double table read for a float network).
+template <std::floating_point T, std::size_t Inputs, std::size_t Outputs, std::floating_point U>
+[[nodiscard]] io::Result<Dataset<T, Inputs, Outputs>, DatasetError> from_table(const io::CsvTable<U>& table) {
+    using D = Dataset<T, Inputs, Outputs>;
+    const bool labelled = table.has_labels();
+    const std::size_t columns = labelled ? Inputs : Inputs + Outputs;
+    DatasetError error;
+    error.source = table.source;
+    error.labelled = labelled;
+    if (table.columns != columns) {
+        error.kind = DatasetError::Kind::column_count;
+        error.expected = columns;
+        error.found = table.columns;
+        return error;
+    }
+    CTNN_ASSERT(table.values.size() == table.rows * table.columns && (!labelled || table.labels.size() == table.rows),
+                "ctnn::data::from_table(table): the table's rows, columns, values and labels disagree");
+
+    D dataset;
+    dataset.inputs.resize(table.rows);
+    dataset.targets.resize(table.rows);
+    if (labelled) dataset.labels = table.labels;
+    for (std::size_t r = 0; r < table.rows; ++r) {
+        const U* row = table.values.data() + r * columns;
+        error.line = r < table.lines.size() ? table.lines[r] : 0;
+        if constexpr (std::numeric_limits<U>::max() > std::numeric_limits<T>::max()) {
+            for (std::size_t c = 0; c < columns; ++c) {
+                if (std::abs(row[c]) > static_cast<U>(std::numeric_limits<T>::max())) {
+                    error.kind = DatasetError::Kind::value_out_of_range;
+                    error.column = c + 1;
+                    error.type = type_name<T>;
+                    return error;
+                }
+            }
+        }
+        std::transform(row, row + Inputs, dataset.inputs[r].begin(), [](U v) { return static_cast<T>(v); });
+        if (!labelled) {
+            std::transform(row + Inputs, row + columns, dataset.targets[r].begin(),
+                           [](U v) { return static_cast<T>(v); });
+        } else if (table.labels[r] < D::class_count) {
+            dataset.targets[r] = D::target_of(table.labels[r]);
+        } else {
+            error.kind = DatasetError::Kind::label_out_of_range;
+            error.label = table.labels[r];
+            error.expected = D::class_count;
+            return error;
+        }
+    }
+    return dataset;
+}
+
+}  // namespace detail
 
 /// The dataset in a CSV table.
 ///
@@ -153,44 +231,24 @@ struct DatasetError {
 /// @return the dataset, or a DatasetError; nothing partial.
 template <std::size_t Inputs, std::size_t Outputs, std::floating_point T>
 [[nodiscard]] io::Result<Dataset<T, Inputs, Outputs>, DatasetError> from_table(const io::CsvTable<T>& table) {
-    using D = Dataset<T, Inputs, Outputs>;
-    const bool labelled = table.has_labels();
-    const std::size_t columns = labelled ? Inputs : Inputs + Outputs;
-    if (table.columns != columns) {
-        DatasetError error;
-        error.kind = DatasetError::Kind::column_count;
-        error.source = table.source;
-        error.expected = columns;
-        error.found = table.columns;
-        error.labelled = labelled;
-        return error;
-    }
-    CTNN_ASSERT(table.values.size() == table.rows * table.columns && (!labelled || table.labels.size() == table.rows),
-                "ctnn::data::from_table(table): the table's rows, columns, values and labels disagree");
+    return detail::from_table<T, Inputs, Outputs>(table);
+}
 
-    D dataset;
-    dataset.inputs.resize(table.rows);
-    dataset.targets.resize(table.rows);
-    if (labelled) dataset.labels = table.labels;
-    for (std::size_t r = 0; r < table.rows; ++r) {
-        const T* row = table.values.data() + r * columns;
-        std::copy(row, row + Inputs, dataset.inputs[r].begin());
-        if (!labelled) {
-            std::copy(row + Inputs, row + columns, dataset.targets[r].begin());
-        } else if (table.labels[r] < D::class_count) {
-            dataset.targets[r] = D::target_of(table.labels[r]);
-        } else {
-            DatasetError error;
-            error.kind = DatasetError::Kind::label_out_of_range;
-            error.source = table.source;
-            error.line = r < table.lines.size() ? table.lines[r] : 0;
-            error.label = table.labels[r];
-            error.expected = D::class_count;
-            error.labelled = true;
-            return error;
-        }
+/// The dataset of network `Net` in a CSV table: a DatasetFor<Net> (Net's value_type,
+/// input_size and output_size), whatever the table's type, so a table read with
+/// io::read_csv's default (double) trains a float network. Columns and labels as for
+/// from_table<Inputs, Outputs>.
+///
+/// @return the dataset, or a DatasetError (also value_out_of_range: a value too large in
+/// magnitude for Net::value_type; smaller ones round to the nearest value of it); nothing partial.
+template <class Net, std::floating_point U>
+    requires requires {
+        typename Net::value_type;
+        Net::input_size;
+        Net::output_size;
     }
-    return dataset;
+[[nodiscard]] io::Result<DatasetFor<Net>, DatasetError> from_table(const io::CsvTable<U>& table) {
+    return detail::from_table<typename Net::value_type, Net::input_size, Net::output_size>(table);
 }
 
 /// The samples at `indices`, in that order (labels too, when the dataset has them).

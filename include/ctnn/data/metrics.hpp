@@ -11,6 +11,7 @@
 #endif
 
 #include "ctnn/data/dataset.hpp"
+#include "ctnn/detail/sample_types.hpp"
 #include "ctnn/workspace.hpp"
 
 #include <algorithm>
@@ -67,6 +68,16 @@ template <class Net, std::size_t S>
 [[nodiscard]] std::size_t predict_class(const Net& net, const typename Net::input_type& x,
                                         Workspace<Net, S>& workspace) noexcept {
     return detail::class_of<Net>(net.forward(x, workspace));
+}
+
+/// Not a prediction: an input of another scalar type or size than the network's stops here
+/// with one sentence (ctnn/detail/sample_types.hpp).
+template <class Net, class X, class... Rest>
+    requires ctnn::detail::WrongSamplesFor<Net, X> std::size_t predict_class(const Net&, const X&, Rest&&...)
+noexcept {
+    static_assert(!ctnn::detail::WrongSamplesFor<Net, X>,
+                  "ctnn::data::predict_class(net, x): " CTNN_DETAIL_SAMPLES_FIX);
+    return 0;
 }
 
 namespace detail {

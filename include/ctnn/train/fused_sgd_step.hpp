@@ -8,6 +8,7 @@
 /// SGD steps without clipping.
 
 #include "ctnn/backprop.hpp"
+#include "ctnn/detail/sample_types.hpp"
 #include "ctnn/loss/pairing.hpp"
 #include "ctnn/simd/kernels.hpp"
 #include "ctnn/simd/ops.hpp"
@@ -150,6 +151,18 @@ StepResult<typename Net::value_type> fused_sgd_step(Net& net, const typename Net
 #endif
         return {loss, applied ? StepStatus::ok : StepStatus::non_finite_update};
     }
+}
+
+/// Not a step: an input or target of another scalar type or size than the network's stops
+/// here with one sentence (detail/sample_types.hpp).
+template <class Loss, class Net, class In, class... Rest>
+    requires detail::WrongSamplesFor<Net, In, Rest...> StepResult<typename Net::value_type> fused_sgd_step(Net&,
+                                                                                                           const In&,
+                                                                                                           Rest&&...)
+noexcept {
+    static_assert(!detail::WrongSamplesFor<Net, In, Rest...>,
+                  "ctnn::fused_sgd_step<Loss>(net, input, target, learning_rate, workspace): " CTNN_DETAIL_SAMPLES_FIX);
+    return {};
 }
 
 }  // namespace ctnn

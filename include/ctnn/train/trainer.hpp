@@ -9,6 +9,7 @@
 
 #include "ctnn/backprop.hpp"
 #include "ctnn/config.hpp"
+#include "ctnn/detail/sample_types.hpp"
 #include "ctnn/gradients.hpp"
 #include "ctnn/random.hpp"
 #include "ctnn/simd/reduce.hpp"
@@ -145,6 +146,31 @@ public:
                 (taken.loss - result.loss) * (static_cast<value_type>(count) / static_cast<value_type>(samples));
         }
         return result;
+    }
+
+    /// Not steps: inputs or targets of another scalar type or size than the network's stop
+    /// here with one sentence (detail/sample_types.hpp).
+    template <class In, class... Rest>
+        requires detail::WrongSamplesFor<Net, In, Rest...> StepResult<value_type> step(const In&, Rest&&...)
+    noexcept {
+        static_assert(!detail::WrongSamplesFor<Net, In, Rest...>,
+                      "ctnn::Trainer::step(inputs, targets): " CTNN_DETAIL_SAMPLES_FIX);
+        return {};
+    }
+    template <class In, class... Rest>
+        requires detail::WrongSamplesFor<Net, In, Rest...> TrainingResult<value_type> train_random_samples(const In&,
+                                                                                                           Rest&&...)
+    noexcept {
+        static_assert(!detail::WrongSamplesFor<Net, In, Rest...>,
+                      "ctnn::Trainer::train_random_samples(inputs, targets, steps): " CTNN_DETAIL_SAMPLES_FIX);
+        return {};
+    }
+    template <class In, class... Rest>
+        requires detail::WrongSamplesFor<Net, In, Rest...> TrainingResult<value_type> train_epoch(const In&, Rest&&...)
+    noexcept {
+        static_assert(!detail::WrongSamplesFor<Net, In, Rest...>,
+                      "ctnn::Trainer::train_epoch(inputs, targets, batch_size): " CTNN_DETAIL_SAMPLES_FIX);
+        return {};
     }
 
     /// Clip the gradient's Euclidean norm to `max_norm` before each update; 0 turns it off.

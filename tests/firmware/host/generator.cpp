@@ -332,7 +332,10 @@ bool init_reference(std::string& out) {
            "> init_xavier_normal = " + row(parameters_of(net)) + ";\n";
     ctnn::init::he_uniform(net, random);
     out += "inline constexpr std::array<float, " + std::to_string(ScalarTanhNet::parameter_count) +
-           "> init_he_uniform = " + row(parameters_of(net)) + ";\n\n";
+           "> init_he_uniform = " + row(parameters_of(net)) + ";\n";
+    ctnn::init::pytorch_default(net, random);
+    out += "inline constexpr std::array<float, " + std::to_string(ScalarTanhNet::parameter_count) +
+           "> init_pytorch_default = " + row(parameters_of(net)) + ";\n\n";
     return true;
 }
 
