@@ -91,10 +91,8 @@ public:
     /// output_size values or a class label (as for the minibatch forms). With ctnn::SGD and no
     /// clipping this is ctnn::fused_sgd_step (the weights are updated during backpropagation,
     /// and gradients() is left as it was).
-    template <class Target = output_type>
-        requires detail::sample_target<Target, Net> StepResult<value_type> step(const input_type& input,
-                                                                                const Target& target)
-    noexcept {
+    template <detail::sample_target<Net> Target = output_type>
+    StepResult<value_type> step(const input_type& input, const Target& target) noexcept {
         if constexpr (ClassLabel<Target>) {
             detail::check_class_labels<Loss, Net>();
             if (!label_in_range<label_classes<Loss, Net>>(target)) return invalid_target();
