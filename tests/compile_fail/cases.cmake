@@ -25,9 +25,14 @@ ctnn_add_compile_fail_test(elu_alpha_not_positive                 elu_alpha_not_
 # Losses and their output units (loss/pairing.hpp), checked by ctnn::backward
 ctnn_add_compile_fail_test(softmax_with_mean_squared_error        softmax_with_mean_squared_error.cpp        "a Softmax output layer needs ctnn::CategoricalCrossEntropy as its loss")
 ctnn_add_compile_fail_test(sigmoid_with_categorical_cross_entropy sigmoid_with_categorical_cross_entropy.cpp "a Sigmoid output layer needs ctnn::BinaryCrossEntropy as its loss")
-ctnn_add_compile_fail_test(linear_with_binary_cross_entropy       linear_with_binary_cross_entropy.cpp       "a Linear output layer needs ctnn::MeanSquaredError as its loss")
+ctnn_add_compile_fail_test(linear_with_binary_cross_entropy       linear_with_binary_cross_entropy.cpp       "a Linear output layer needs ctnn::MeanSquaredError or ctnn::MSELoss as its loss")
 ctnn_add_compile_fail_test(tanh_with_mean_squared_error           tanh_with_mean_squared_error.cpp           "ctnn::MeanSquaredError: the output layer must use ctnn::Linear")
-ctnn_add_compile_fail_test(loss_not_a_loss                        loss_not_a_loss.cpp                        "the loss must be ctnn::MeanSquaredError, ctnn::BinaryCrossEntropy or ctnn::CategoricalCrossEntropy")
+ctnn_add_compile_fail_test(loss_not_a_loss                        loss_not_a_loss.cpp                        "the loss must be ctnn::MeanSquaredError, ctnn::MSELoss, ctnn::BinaryCrossEntropy or ctnn::CategoricalCrossEntropy")
+ctnn_add_compile_fail_test(mse_loss_with_tanh                     mse_loss_with_tanh.cpp                     "ctnn::MSELoss: the output layer must use ctnn::Linear")
+
+# Class-index targets (loss/class_labels.hpp), checked by ctnn::backward, ctnn::loss, ctnn::Trainer
+ctnn_add_compile_fail_test(labels_with_mean_squared_error         labels_with_mean_squared_error.cpp         "class-index targets need ctnn::CategoricalCrossEntropy \\(Softmax output\\) or ctnn::BinaryCrossEntropy")
+ctnn_add_compile_fail_test(labels_with_several_sigmoids           labels_with_several_sigmoids.cpp           "ctnn::BinaryCrossEntropy: 0/1 label targets need one Sigmoid output")
 
 # Weights files and exported headers (io/weights.hpp, io/export.hpp, io/signature.hpp)
 ctnn_add_compile_fail_test(save_long_double_network               save_long_double_network.cpp               "only networks of float or double \\(IEEE 754\\) can be saved")

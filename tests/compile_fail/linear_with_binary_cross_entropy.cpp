@@ -1,6 +1,6 @@
 // Compile-fail test compile_fail.linear_with_binary_cross_entropy (tests/compile_fail/cases.cmake).
 // Misuse: A Linear output trained with ctnn::BinaryCrossEntropy.
-// Expected: "ctnn::Linear: a Linear output layer needs ctnn::MeanSquaredError as its loss"
+// Expected: "ctnn::Linear: a Linear output layer needs ctnn::MeanSquaredError or ctnn::MSELoss as its loss"
 // With -DCTNN_COMPILE_FAIL_FIXED the file spells it correctly and compiles cleanly.
 #include "backward_once.hpp"
 

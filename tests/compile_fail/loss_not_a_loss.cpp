@@ -1,6 +1,7 @@
 // Compile-fail test compile_fail.loss_not_a_loss (tests/compile_fail/cases.cmake).
 // Misuse: An activation (ctnn::Sigmoid) passed where the loss belongs.
-// Expected: "ctnn: the loss must be ctnn::MeanSquaredError, ctnn::BinaryCrossEntropy or ctnn::CategoricalCrossEntropy"
+// Expected: "ctnn: the loss must be ctnn::MeanSquaredError, ctnn::MSELoss, ctnn::BinaryCrossEntropy or
+// ctnn::CategoricalCrossEntropy"
 // With -DCTNN_COMPILE_FAIL_FIXED the file spells it correctly and compiles cleanly.
 #include "backward_once.hpp"
 

@@ -19,6 +19,7 @@
 #include <array>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <ratio>
 #include <span>
 #include <type_traits>
@@ -447,8 +448,10 @@ static_assert(!ctnn::Activation<Dense<2, ReLU>>);
 using ctnn::BinaryCrossEntropy;
 using ctnn::CategoricalCrossEntropy;
 using ctnn::MeanSquaredError;
+using ctnn::MSELoss;
 
 static_assert(ctnn::Loss<MeanSquaredError>);
+static_assert(ctnn::Loss<MSELoss>);
 static_assert(ctnn::Loss<BinaryCrossEntropy>);
 static_assert(ctnn::Loss<CategoricalCrossEntropy>);
 static_assert(!ctnn::Loss<int>);
@@ -457,14 +460,17 @@ static_assert(!ctnn::Loss<ReLU>);
 static_assert(!ctnn::Loss<Softmax>);
 static_assert(!ctnn::Loss<Net2>);
 
-// Exactly three pairs train: MSE with Linear, BCE with Sigmoid, CCE with Softmax.
+// Exactly four pairs train: each squared error with Linear, BCE with Sigmoid, CCE with Softmax.
 static_assert(ctnn::loss_pairs_with<MeanSquaredError, Linear>);
+static_assert(ctnn::loss_pairs_with<MSELoss, Linear>);
 static_assert(ctnn::loss_pairs_with<BinaryCrossEntropy, Sigmoid>);
 static_assert(ctnn::loss_pairs_with<CategoricalCrossEntropy, Softmax>);
 
 static_assert(!ctnn::loss_pairs_with<MeanSquaredError, Softmax>);
 static_assert(!ctnn::loss_pairs_with<MeanSquaredError, Sigmoid>);
 static_assert(!ctnn::loss_pairs_with<MeanSquaredError, Tanh>);
+static_assert(!ctnn::loss_pairs_with<MSELoss, Softmax>);
+static_assert(!ctnn::loss_pairs_with<MSELoss, Sigmoid>);
 static_assert(!ctnn::loss_pairs_with<BinaryCrossEntropy, Linear>);
 static_assert(!ctnn::loss_pairs_with<BinaryCrossEntropy, Softmax>);
 static_assert(!ctnn::loss_pairs_with<CategoricalCrossEntropy, Sigmoid>);
@@ -477,8 +483,19 @@ constexpr std::size_t partners(type_list<Acts...>) {
     return (std::size_t{ctnn::loss_pairs_with<Loss, Acts>} + ...);
 }
 static_assert(partners<MeanSquaredError>(all_activations{}) == 1);
+static_assert(partners<MSELoss>(all_activations{}) == 1);
 static_assert(partners<BinaryCrossEntropy>(all_activations{}) == 1);
 static_assert(partners<CategoricalCrossEntropy>(all_activations{}) == 1);
 static_assert(partners<int>(all_activations{}) == 0);
+
+// Class labels: integers and bool, in contiguous sequences (std::vector<bool> is not one).
+static_assert(ctnn::ClassLabels<std::vector<std::size_t>>);
+static_assert(ctnn::ClassLabels<std::vector<int>>);
+static_assert(ctnn::ClassLabels<std::array<bool, 3>>);
+static_assert(ctnn::ClassLabels<std::span<const std::uint8_t>>);
+static_assert(!ctnn::ClassLabels<std::vector<bool>>);
+static_assert(!ctnn::ClassLabels<std::vector<float>>);
+static_assert(!ctnn::ClassLabels<std::vector<std::array<float, 3>>>);
+static_assert(!ctnn::ClassLabels<int>);
 
 }  // namespace ctnn_static_test

@@ -100,14 +100,14 @@ void randomize(Net& net, ctnn::Random& random) {
     });
 }
 
-/// Targets a loss makes sense of: any reals for MSE, probabilities for BCE, one-hot rows
+/// Targets a loss makes sense of: any reals for the squared errors, probabilities for BCE, one-hot rows
 /// for CCE.
 template <class Loss, class Net>
 std::vector<typename Net::output_type> make_targets(std::size_t count, ctnn::Random& random) {
     using T = typename Net::value_type;
     std::vector<typename Net::output_type> targets(count);
     for (auto& t : targets) {
-        if constexpr (std::is_same_v<Loss, ctnn::MeanSquaredError>) {
+        if constexpr (std::is_same_v<Loss, ctnn::MeanSquaredError> || std::is_same_v<Loss, ctnn::MSELoss>) {
             for (auto& v : t) v = random.normal<T>();
         } else if constexpr (std::is_same_v<Loss, ctnn::BinaryCrossEntropy>) {
             for (auto& v : t) v = random.uniform<T>();

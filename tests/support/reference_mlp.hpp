@@ -18,7 +18,8 @@ namespace ctnn_test {
 using real = long double;
 
 enum class Kind { linear, sigmoid, tanh, relu, softplus, leaky, elu, swish, prelu, rrelu, abs, step, softmax };
-enum class LossKind { mse, bce, cce };
+// mse: ctnn::MeanSquaredError, 1/2 sum_k; mse_mean: torch.nn.MSELoss, the mean over the outputs (and the batch).
+enum class LossKind { mse, mse_mean, bce, cce };
 
 struct ActivationSpec {
     Kind kind;
@@ -128,6 +129,9 @@ public:
                 case LossKind::mse:
                     sum += (y[k] - t[k]) * (y[k] - t[k]) / 2;
                     break;
+                case LossKind::mse_mean:
+                    sum += (y[k] - t[k]) * (y[k] - t[k]) / static_cast<real>(y.size());
+                    break;
                 case LossKind::bce:
                     sum -= t[k] * std::log(y[k]) + (1 - t[k]) * std::log(1 - y[k]);
                     break;
@@ -210,6 +214,8 @@ template <class Loss>
 constexpr LossKind loss_kind() {
     if constexpr (std::is_same_v<Loss, ctnn::MeanSquaredError>) {
         return LossKind::mse;
+    } else if constexpr (std::is_same_v<Loss, ctnn::MSELoss>) {
+        return LossKind::mse_mean;
     } else if constexpr (std::is_same_v<Loss, ctnn::BinaryCrossEntropy>) {
         return LossKind::bce;
     } else {

@@ -4,8 +4,11 @@
 
 namespace ctnn {
 
-/// Half the squared error summed over the outputs, 1/2 sum_k (y_k - t_k)^2, averaged over
-/// the batch. Pairs with a ctnn::Linear output, for which dL/dz = y - t.
+/// L = 1/B sum_s 1/2 sum_k (y_sk - t_sk)^2: HALF the squared error SUMMED over the n outputs,
+/// averaged over the B samples of the batch. Not torch.nn.MSELoss, which averages over all
+/// B n elements and has no 1/2 (that is ctnn::MSELoss; this loss is n/2 times it).
+/// The 1/2 makes dL/dz = (y - t) / B, the textbook form (Bishop, Pattern Recognition and
+/// Machine Learning, eq. 5.11). Pairs with a ctnn::Linear output.
 struct MeanSquaredError {
     /// The loss of one sample, from the logits `z`, the outputs `y` and the targets `t`.
     template <class T>

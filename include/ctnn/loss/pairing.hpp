@@ -10,6 +10,7 @@
 #include "ctnn/loss/binary_cross_entropy.hpp"
 #include "ctnn/loss/categorical_cross_entropy.hpp"
 #include "ctnn/loss/mean_squared_error.hpp"
+#include "ctnn/loss/mse_loss.hpp"
 
 #include <concepts>
 #include <type_traits>
@@ -18,12 +19,13 @@ namespace ctnn {
 
 /// A loss ctnn can train with.
 template <class L>
-concept Loss = std::same_as<L, MeanSquaredError> || std::same_as<L, BinaryCrossEntropy> ||
+concept Loss = std::same_as<L, MeanSquaredError> || std::same_as<L, MSELoss> || std::same_as<L, BinaryCrossEntropy> ||
     std::same_as<L, CategoricalCrossEntropy>;
 
 /// True when `L` trains an output layer of activation `Out`.
 template <class L, class Out>
-inline constexpr bool loss_pairs_with = (std::is_same_v<L, MeanSquaredError> && std::is_same_v<Out, Linear>) ||
+inline constexpr bool loss_pairs_with = ((std::is_same_v<L, MeanSquaredError> ||
+                                          std::is_same_v<L, MSELoss>)&&std::is_same_v<Out, Linear>) ||
                                         (std::is_same_v<L, BinaryCrossEntropy> && std::is_same_v<Out, Sigmoid>) ||
                                         (std::is_same_v<L, CategoricalCrossEntropy> && std::is_same_v<Out, Softmax>);
 
@@ -34,7 +36,7 @@ namespace detail {
 template <class L, class Out>
 constexpr void check_loss_pairing() {
     static_assert(Loss<L>,
-                  "ctnn: the loss must be ctnn::MeanSquaredError, ctnn::BinaryCrossEntropy or "
+                  "ctnn: the loss must be ctnn::MeanSquaredError, ctnn::MSELoss, ctnn::BinaryCrossEntropy or "
                   "ctnn::CategoricalCrossEntropy");
     if constexpr (Loss<L> && !loss_pairs_with<L, Out>) {
         if constexpr (std::is_same_v<Out, Softmax>) {
@@ -44,10 +46,13 @@ constexpr void check_loss_pairing() {
             static_assert(loss_pairs_with<L, Out>,
                           "ctnn::Sigmoid: a Sigmoid output layer needs ctnn::BinaryCrossEntropy as its loss");
         } else if constexpr (std::is_same_v<Out, Linear>) {
-            static_assert(loss_pairs_with<L, Out>,
-                          "ctnn::Linear: a Linear output layer needs ctnn::MeanSquaredError as its loss");
+            static_assert(
+                loss_pairs_with<L, Out>,
+                "ctnn::Linear: a Linear output layer needs ctnn::MeanSquaredError or ctnn::MSELoss as its loss");
         } else if constexpr (std::is_same_v<L, MeanSquaredError>) {
             static_assert(loss_pairs_with<L, Out>, "ctnn::MeanSquaredError: the output layer must use ctnn::Linear");
+        } else if constexpr (std::is_same_v<L, MSELoss>) {
+            static_assert(loss_pairs_with<L, Out>, "ctnn::MSELoss: the output layer must use ctnn::Linear");
         } else if constexpr (std::is_same_v<L, BinaryCrossEntropy>) {
             static_assert(loss_pairs_with<L, Out>, "ctnn::BinaryCrossEntropy: the output layer must use ctnn::Sigmoid");
         } else {

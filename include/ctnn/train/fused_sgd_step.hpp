@@ -9,6 +9,7 @@
 
 #include "ctnn/backprop.hpp"
 #include "ctnn/detail/sample_types.hpp"
+#include "ctnn/loss/class_labels.hpp"
 #include "ctnn/loss/pairing.hpp"
 #include "ctnn/simd/kernels.hpp"
 #include "ctnn/simd/ops.hpp"
@@ -18,49 +19,20 @@
 
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 
 namespace ctnn {
 
-/// One stochastic gradient descent step on one sample, with optional L2 weight decay:
-/// w <- w - learning_rate (dL/dw + weight_decay w) for every parameter (weights, biases
-/// and PReLU slopes), the same update as ctnn::SGD after ctnn::backward on a batch of one.
-/// Returns the sample's loss before the update, and whether the update was made (in full,
-/// in part, or not at all). RReLU layers run in the workspace's mode
-/// (ctnn::Workspace::draw_slopes).
-///
-/// Divergence: the gradient dL/dW of a layer is x delta^T, and this step never forms it. It
-/// computes every layer's delta first (from the weights before the update; a PReLU layer's
-/// slope gradient goes to its z row, which nothing reads afterwards), then checks the loss,
-/// every layer's pre-activation z and every delta, and only then updates the layers. (A
-/// layer's input x is checked through the z it feeds: an infinite or NaN x_i makes every
-/// lane of z = b + sum_i x_i W_i infinite or NaN, even where W_i is 0.) When one of them is
-/// infinite or NaN it returns StepStatus::non_finite_loss or non_finite_gradient and leaves
-/// the network as it was.
-///
-/// Overflow of the update: each parameter's new value, computed in T (keep w -
-/// learning_rate x delta with keep = 1 - learning_rate weight_decay), is stored only when it
-/// is finite (simd::subtract_outer_product, subtract_scaled, guarded); a parameter whose update
-/// overflows keeps its value, the others are updated, and the step returns
-/// StepStatus::non_finite_update. A gradient x_i delta_j that overflows although x and delta
-/// are finite shows here, as an overflowed update of that weight (the unfused step reports it
-/// as non_finite_gradient). When keep itself overflows (learning_rate weight_decay beyond the
-/// largest T), every parameter keeps its value. The guard costs a pass over the activations
-/// and deltas (sums of magnitudes, simd::cannot_overflow) while no update can overflow: the
-/// kernels then store without a select. Built for size (-Os, `__OPTIMIZE_SIZE__`), the step
-/// takes the guarded kernels always and computes no bound: one copy of the update code
-/// instead of two (on Cortex-M4F, for a Trainer's SGD step of 2-16-16-1: 6,076 instead of
-/// 6,972 bytes of flash, 10,933 instead of 8,246 instructions per step).
-///
-/// Requires: `Loss` pairs with the output unit (a compile-time check).
-/// Ensures: no heap allocation; every delta is computed from the weights before their
-/// update, so the result equals backward-then-update up to rounding.
+namespace detail {
+
+/// ctnn::fused_sgd_step with the target as output_size values at `target`.
 template <class Loss, class Net, std::size_t S>
-StepResult<typename Net::value_type> fused_sgd_step(Net& net, const typename Net::input_type& input,
-                                                    const typename Net::output_type& target,
-                                                    typename Net::value_type learning_rate,
-                                                    Workspace<Net, S>& workspace,
-                                                    typename Net::value_type weight_decay = 0) noexcept {
+StepResult<typename Net::value_type> fused_sgd_step_row(Net& net, const typename Net::input_type& input,
+                                                        const typename Net::value_type* target,
+                                                        typename Net::value_type learning_rate,
+                                                        Workspace<Net, S>& workspace,
+                                                        typename Net::value_type weight_decay) noexcept {
     using T = typename Net::value_type;
     using Arch = typename Net::arch_type;
     using V = simd::vector_t<T, Arch>;
@@ -74,7 +46,7 @@ StepResult<typename Net::value_type> fused_sgd_step(Net& net, const typename Net
         T* storage = net.storage().data();
 
         detail::forward_pass(net, input.data(), workspace);
-        const T loss = detail::sample_loss<Loss>(workspace, target.data());
+        const T loss = detail::sample_loss<Loss>(workspace, target);
         if (!std::isfinite(loss)) return {loss, StepStatus::non_finite_loss};
         // Every z: checked now, before PReLU slope gradients take their place. The magnitudes of every layer's
         // input, for the overflow test below: the sample's, then each hidden layer's y.
@@ -87,8 +59,7 @@ StepResult<typename Net::value_type> fused_sgd_step(Net& net, const typename Net
         });
         {
             auto& out = workspace.template layer<last>();
-            Loss::gradient(out.z[0].data(), out.y[0].data(), target.data(), out.delta[0].data(), Net::output_size,
-                           T(1));
+            Loss::gradient(out.z[0].data(), out.y[0].data(), target, out.delta[0].data(), Net::output_size, T(1));
         }
         // Every delta, from the weights as they are.
         detail::for_each_index<layers::size - 1>([&](auto step) {
@@ -150,6 +121,72 @@ StepResult<typename Net::value_type> fused_sgd_step(Net& net, const typename Net
                 : update(std::true_type{});
 #endif
         return {loss, applied ? StepStatus::ok : StepStatus::non_finite_update};
+    }
+}
+
+}  // namespace detail
+
+/// One stochastic gradient descent step on one sample, with optional L2 weight decay:
+/// w <- w - learning_rate (dL/dw + weight_decay w) for every parameter (weights, biases
+/// and PReLU slopes), the same update as ctnn::SGD after ctnn::backward on a batch of one.
+/// Returns the sample's loss before the update, and whether the update was made (in full,
+/// in part, or not at all). RReLU layers run in the workspace's mode
+/// (ctnn::Workspace::draw_slopes).
+///
+/// Divergence: the gradient dL/dW of a layer is x delta^T, and this step never forms it. It
+/// computes every layer's delta first (from the weights before the update; a PReLU layer's
+/// slope gradient goes to its z row, which nothing reads afterwards), then checks the loss,
+/// every layer's pre-activation z and every delta, and only then updates the layers. (A
+/// layer's input x is checked through the z it feeds: an infinite or NaN x_i makes every
+/// lane of z = b + sum_i x_i W_i infinite or NaN, even where W_i is 0.) When one of them is
+/// infinite or NaN it returns StepStatus::non_finite_loss or non_finite_gradient and leaves
+/// the network as it was.
+///
+/// Overflow of the update: each parameter's new value, computed in T (keep w -
+/// learning_rate x delta with keep = 1 - learning_rate weight_decay), is stored only when it
+/// is finite (simd::subtract_outer_product, subtract_scaled, guarded); a parameter whose update
+/// overflows keeps its value, the others are updated, and the step returns
+/// StepStatus::non_finite_update. A gradient x_i delta_j that overflows although x and delta
+/// are finite shows here, as an overflowed update of that weight (the unfused step reports it
+/// as non_finite_gradient). When keep itself overflows (learning_rate weight_decay beyond the
+/// largest T), every parameter keeps its value. The guard costs a pass over the activations
+/// and deltas (sums of magnitudes, simd::cannot_overflow) while no update can overflow: the
+/// kernels then store without a select. Built for size (-Os, `__OPTIMIZE_SIZE__`), the step
+/// takes the guarded kernels always and computes no bound: one copy of the update code
+/// instead of two (on Cortex-M4F, for a Trainer's SGD step of 2-16-16-1: 6,076 instead of
+/// 6,972 bytes of flash, 10,933 instead of 8,246 instructions per step).
+///
+/// `target`: an array of output_size values, or a class label (ctnn/loss/class_labels.hpp:
+/// the same step as with the array it encodes). A label out of range refuses the step:
+/// StepStatus::invalid_target, the loss NaN (not computed), the network unchanged.
+///
+/// Requires: `Loss` pairs with the output unit (a compile-time check).
+/// Ensures: no heap allocation; every delta is computed from the weights before their
+/// update, so the result equals backward-then-update up to rounding.
+template <class Loss, class Net, std::size_t S>
+StepResult<typename Net::value_type> fused_sgd_step(Net& net, const typename Net::input_type& input,
+                                                    const typename Net::output_type& target,
+                                                    typename Net::value_type learning_rate,
+                                                    Workspace<Net, S>& workspace,
+                                                    typename Net::value_type weight_decay = 0) noexcept {
+    return detail::fused_sgd_step_row<Loss>(net, input, target.data(), learning_rate, workspace, weight_decay);
+}
+
+template <class Loss, class Net, std::size_t S, ClassLabel Label>
+StepResult<typename Net::value_type> fused_sgd_step(Net& net, const typename Net::input_type& input, Label label,
+                                                    typename Net::value_type learning_rate,
+                                                    Workspace<Net, S>& workspace,
+                                                    typename Net::value_type weight_decay = 0) noexcept {
+    using T = typename Net::value_type;
+    detail::check_class_labels<Loss, Net>();
+    if constexpr (label_classes<Loss, Net> == 0) {
+        return {};  // check_class_labels has said why
+    } else {
+        if (!label_in_range<label_classes<Loss, Net>>(label)) {
+            return {std::numeric_limits<T>::quiet_NaN(), StepStatus::invalid_target};
+        }
+        detail::target_labels<Net, Label> encoded{&label};
+        return detail::fused_sgd_step_row<Loss>(net, input, encoded.row(0), learning_rate, workspace, weight_decay);
     }
 }
 

@@ -2,10 +2,10 @@
 
 /// @file
 /// What training reports: ctnn::StepStatus and ctnn::StepResult for one step,
-/// ctnn::TrainingResult for a run of steps. A step whose loss or gradient is not finite
-/// (the run has diverged) updates nothing and says so, instead of filling the network with
-/// NaN; a step whose update overflows T for some parameters leaves those alone, updates the
-/// others, and says so; a run of steps stops there and says at which step.
+/// ctnn::TrainingResult for a run of steps. A step given a class label out of range, or
+/// whose loss or gradient is not finite (the run has diverged), updates nothing and says so,
+/// instead of filling the network with NaN; a step whose update overflows T for some parameters leaves those alone,
+/// updates the others, and says so; a run of steps stops there and says at which step.
 
 #include <cstddef>
 
@@ -23,6 +23,10 @@ enum class StepStatus : unsigned char {
     /// counts it, and the next step uses the next learning rate and Adam bias correction), so
     /// the network holds no infinity or NaN. Typically a learning rate far too large.
     non_finite_update,
+    /// A target the loss cannot take: a class label out of range (ctnn/loss/class_labels.hpp;
+    /// at least output_size, negative, or not 0 or 1 for one Sigmoid output). Nothing was
+    /// updated, nothing drawn from the trainer's generator, and the loss is NaN (not computed).
+    invalid_target,
 };
 
 /// The name of a StepStatus, e.g. "non_finite_loss".
@@ -36,6 +40,8 @@ enum class StepStatus : unsigned char {
             return "non_finite_gradient";
         case StepStatus::non_finite_update:
             return "non_finite_update";
+        case StepStatus::invalid_target:
+            return "invalid_target";
     }
     return "unknown";
 }
@@ -55,10 +61,9 @@ struct [[nodiscard]] StepResult {
 };
 
 /// A run of training steps (ctnn::Trainer::train_epoch, train_random_samples), which stops
-/// at the first step that is not ok: refused (non_finite_loss, non_finite_gradient: it changed
-/// nothing) or made in part (non_finite_update: some parameters kept their values, the others
-/// were updated, and the trainer's step_count() counts it). Converts to true when every step
-/// was ok.
+/// at the first step that is not ok: refused (non_finite_loss, non_finite_gradient,
+/// invalid_target: it changed nothing) or made in part (non_finite_update: some parameters kept their values, the
+/// others were updated, and the trainer's step_count() counts it). Converts to true when every step was ok.
 template <class T>
 struct [[nodiscard]] TrainingResult {
     /// The mean loss of the `steps` ok steps (weighted by their samples for minibatches),
