@@ -33,3 +33,6 @@ ctnn_add_compile_fail_test(loss_not_a_loss                        loss_not_a_los
 ctnn_add_compile_fail_test(save_long_double_network               save_long_double_network.cpp               "only networks of float or double \\(IEEE 754\\) can be saved")
 ctnn_add_compile_fail_test(export_long_double_network             export_long_double_network.cpp             "only networks of float or double can be exported")
 ctnn_add_compile_fail_test(activation_without_spelling            activation_without_spelling.cpp            "Act has no file spelling; specialise ctnn::io::ActivationSpelling")
+
+# bfloat16 weights (bfloat16_network.hpp)
+ctnn_add_compile_fail_test(bfloat16_double_network                bfloat16_double_network.cpp                "Net must be a network of float, the type bfloat16 weights widen to")
