@@ -1,8 +1,8 @@
 // The bfloat16 weight loads (include/ctnn/simd/bf16_kernels.hpp) for the instruction set this file is compiled for
 // (ctnn::simd::default_arch: the intrinsics of SSE2, AVX2 or AVX-512) and, in the baseline build, for
 // ctnn::simd::scalar_arch: every bfloat16 pattern widens to its float bit for bit, at any alignment, as the portable
-// load does; and the dense kernels (affine, batch_affine) with bfloat16 weights give, bit for bit, what they give with
-// the widened float weights.
+// load does; pairs of registers widen in the pair order (SSE2, AVX2); and the dense kernels (affine, batch_affine) with
+// bfloat16 weights give, bit for bit, what they give with the widened float weights.
 
 #include "ctnn/simd/bf16_kernels.hpp"
 
@@ -81,6 +81,41 @@ void check_every_pattern() {
     }
 }
 
+template <class Arch>
+void check_pairs() {
+    using V = simd::vector_t<float, Arch>;
+    if constexpr (simd::widens_bfloat16_pairs<V>()) {
+        constexpr std::size_t lanes = simd::width<float, Arch>;
+        ctnn::Random random(3);
+        std::array<std::uint16_t, 2 * lanes + 1> p{};
+        alignas(64) std::array<float, 2 * lanes> consecutive{};
+        for (std::size_t k = 0; k < p.size(); ++k) p[k] = static_cast<std::uint16_t>(random());
+        for (std::size_t k = 0; k < 2 * lanes; ++k) consecutive[k] = random.normal<float>();
+        for (std::size_t offset : {std::size_t{0}, std::size_t{1}}) {
+            V even, odd;
+            simd::load_bfloat16_pair(p.data() + offset, even, odd);
+            const auto e = lanes_of<Arch>(even), o = lanes_of<Arch>(odd);
+            std::size_t differ = 0;
+            for (std::size_t m = 0; m < lanes; ++m) {
+                differ += bits_of(e[m]) != bits_of(ctnn::bfloat16_to_float(p[offset + 2 * m]));
+                differ += bits_of(o[m]) != bits_of(ctnn::bfloat16_to_float(p[offset + 2 * m + 1]));
+            }
+            CHECK(differ == 0);
+        }
+        // to_pair_order puts consecutive values in the order of a loaded pair, from_pair_order takes them back.
+        V even, odd, a, b;
+        simd::to_pair_order(simd::load<V>(consecutive.data()), simd::load<V>(consecutive.data() + lanes), even, odd);
+        const auto e = lanes_of<Arch>(even), o = lanes_of<Arch>(odd);
+        std::size_t differ = 0;
+        for (std::size_t m = 0; m < lanes; ++m) differ += e[m] != consecutive[2 * m] || o[m] != consecutive[2 * m + 1];
+        simd::from_pair_order(even, odd, a, b);
+        const auto back_a = lanes_of<Arch>(a), back_b = lanes_of<Arch>(b);
+        for (std::size_t m = 0; m < lanes; ++m)
+            differ += back_a[m] != consecutive[m] || back_b[m] != consecutive[lanes + m];
+        CHECK(differ == 0);
+    }
+}
+
 /// Random weights (zero in the padding lanes) as bfloat16, and the same widened to float.
 template <std::size_t In, std::size_t Out, std::size_t Padded>
 struct weights {
@@ -138,6 +173,11 @@ void check_kernels_agree() {
 TEST_CASE("load_bfloat16 widens every bfloat16 pattern exactly at any alignment, as the portable load",
           "[bf16_kernels]") {
     for_each_arch<archs>([](auto arch) { check_every_pattern<typename decltype(arch)::type>(); });
+}
+
+TEST_CASE("load_bfloat16_pair widens pairs in the pair order, and to_pair_order and from_pair_order match it",
+          "[bf16_kernels]") {
+    for_each_arch<archs>([](auto arch) { check_pairs<typename decltype(arch)::type>(); });
 }
 
 TEST_CASE("affine and batch_affine with bfloat16 weights equal them with the widened float weights", "[bf16_kernels]") {

@@ -92,6 +92,105 @@ template <class V>
     return load_bfloat16_portable<V>(p);
 }
 
+/// True when registers `V` (float lanes) widen bfloat16 weights two registers at a time
+/// (load_bfloat16_pair): one load, a shift and an and for two registers, against a
+/// widening load and a shift for each. SSE2 and AVX2 do; other architectures widen
+/// register by register (load_bfloat16).
+template <class V>
+[[nodiscard]] constexpr bool widens_bfloat16_pairs() noexcept {
+#if CTNN_SIMD
+    if constexpr (!is_scalar<V>) {
+        using A = typename V::arch_type;
+        if constexpr (XSIMD_WITH_AVX2 && std::is_base_of_v<xsimd::avx2, A>) return true;
+        if constexpr (XSIMD_WITH_SSE2 && std::is_base_of_v<xsimd::sse2, A>) return true;
+    }
+#endif
+    return false;
+}
+
+/// Two registers of the 2 x width bfloat16 values at `p` (need not be aligned), widened in the
+/// pair order: lane m of `even` holds p[2m], lane m of `odd` p[2m + 1]. Each 32-bit lane of the
+/// load holds a pair, the even value in its lower half (little-endian): a shift left by 16
+/// widens that one, masking the lower half the other. Requires widens_bfloat16_pairs<V>().
+template <class V>
+inline void load_bfloat16_pair(const std::uint16_t* p, V& even, V& odd) noexcept {
+    static_assert(widens_bfloat16_pairs<V>(), "ctnn::simd::load_bfloat16_pair: not for this architecture");
+#if CTNN_SIMD
+    using A = typename V::arch_type;
+#if XSIMD_WITH_AVX2
+    if constexpr (std::is_base_of_v<xsimd::avx2, A>) {
+        const __m256i pairs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+        even = V(_mm256_castsi256_ps(_mm256_slli_epi32(pairs, 16)));
+        odd = V(_mm256_castsi256_ps(_mm256_and_si256(pairs, _mm256_set1_epi32(static_cast<int>(0xffff0000u)))));
+        return;
+    }
+#endif
+#if XSIMD_WITH_SSE2
+    if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
+        const __m128i pairs = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        even = V(_mm_castsi128_ps(_mm_slli_epi32(pairs, 16)));
+        odd = V(_mm_castsi128_ps(_mm_and_si128(pairs, _mm_set1_epi32(static_cast<int>(0xffff0000u)))));
+        return;
+    }
+#endif
+#endif
+    (void)p, (void)even, (void)odd;
+}
+
+/// Two registers of consecutive values, `a` (values 0 .. width-1) and `b` (the next width), in
+/// the pair order of load_bfloat16_pair: even = a0 a2 ... b0 b2 ..., odd = a1 a3 ... b1 b3 ....
+/// Requires widens_bfloat16_pairs<V>().
+template <class V>
+inline void to_pair_order(const V& a, const V& b, V& even, V& odd) noexcept {
+#if CTNN_SIMD
+    using A = typename V::arch_type;
+#if XSIMD_WITH_AVX2
+    if constexpr (std::is_base_of_v<xsimd::avx2, A>) {
+        // Within each 128-bit half, then the 64-bit quarters into order: a0 a2 | b0 b2 | a4 a6 | b4 b6 -> a.. b...
+        const auto quarters = [](__m256 v) {
+            return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(v), _MM_SHUFFLE(3, 1, 2, 0)));
+        };
+        even = V(quarters(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0))));
+        odd = V(quarters(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1))));
+        return;
+    }
+#endif
+#if XSIMD_WITH_SSE2
+    if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
+        even = V(_mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+        odd = V(_mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+        return;
+    }
+#endif
+#endif
+    (void)a, (void)b, (void)even, (void)odd;
+}
+
+/// The inverse of to_pair_order: `a` and `b` the consecutive values of `even` and `odd`.
+template <class V>
+inline void from_pair_order(const V& even, const V& odd, V& a, V& b) noexcept {
+#if CTNN_SIMD
+    using A = typename V::arch_type;
+#if XSIMD_WITH_AVX2
+    if constexpr (std::is_base_of_v<xsimd::avx2, A>) {
+        // e0 o0 e1 o1 | e4 o4 e5 o5 = a0..a3 | b0..b3, and e2 o2 e3 o3 | e6 o6 e7 o7 = a4..a7 | b4..b7.
+        const __m256 low = _mm256_unpacklo_ps(even, odd), high = _mm256_unpackhi_ps(even, odd);
+        a = V(_mm256_permute2f128_ps(low, high, 0x20));
+        b = V(_mm256_permute2f128_ps(low, high, 0x31));
+        return;
+    }
+#endif
+#if XSIMD_WITH_SSE2
+    if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
+        a = V(_mm_unpacklo_ps(even, odd));
+        b = V(_mm_unpackhi_ps(even, odd));
+        return;
+    }
+#endif
+#endif
+    (void)even, (void)odd, (void)a, (void)b;
+}
+
 /// A register `V` of weights at `p`: an aligned load when they are stored as `V`'s lanes
 /// (`W` = scalar_t<V>), a widening load_bfloat16 when they are bfloat16 (`W` = std::uint16_t).
 template <class V, class W>

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 
@@ -37,6 +38,47 @@ inline constexpr T half_ulp_of_max = [] {
 // chains reads each panel from L2 once and its other blocks of outputs from L1.
 inline constexpr std::size_t panel_bytes = 16 * 1024;
 
+/// affine_block for bfloat16 weights on an instruction set that widens them two registers at a time
+/// (load_bfloat16_pair): the accumulators of each pair of registers hold its outputs in the pair order (to_pair_order),
+/// so each lane sums the same products in the same order as affine_block, and go back to the outputs' order at the
+/// end. Blocks is even.
+template <class V, std::size_t In, std::size_t Padded, std::size_t Blocks, std::size_t Partials, class T>
+inline void affine_pair_block(const std::uint16_t* w, const T* b, const T* x, T* z, std::size_t first) noexcept {
+    static_assert(Blocks % 2 == 0);
+    constexpr std::size_t lanes = sizeof(V) / sizeof(T);
+    V acc[Partials][Blocks];
+    CTNN_UNROLL for (std::size_t k = 0; k < Blocks; k += 2) {
+        const T* from = (b ? b : z) + first + k * lanes;
+        simd::to_pair_order(simd::load<V>(from), simd::load<V>(from + lanes), acc[0][k], acc[0][k + 1]);
+        CTNN_UNROLL for (std::size_t p = 1; p < Partials; ++p) acc[p][k] = acc[p][k + 1] = V(T(0));
+    }
+    auto add_row = [&](std::size_t p, std::size_t i) {
+        const V xi(x[i]);
+        const std::uint16_t* row = w + i * Padded + first;
+        CTNN_UNROLL for (std::size_t k = 0; k < Blocks; k += 2) {
+            V even, odd;
+            simd::load_bfloat16_pair(row + k * lanes, even, odd);
+            acc[p][k] = simd::fma(xi, even, acc[p][k]);
+            acc[p][k + 1] = simd::fma(xi, odd, acc[p][k + 1]);
+        }
+    };
+    constexpr std::size_t whole = In / Partials * Partials;
+    for (std::size_t i = 0; i < whole; i += Partials) {
+        CTNN_UNROLL for (std::size_t p = 0; p < Partials; ++p) add_row(p, i + p);
+    }
+    for (std::size_t i = whole; i < In; ++i) add_row(0, i);
+    CTNN_UNROLL for (std::size_t k = 0; k < Blocks; k += 2) {
+        CTNN_UNROLL for (std::size_t p = 1; p < Partials; ++p) {
+            acc[0][k] += acc[p][k];
+            acc[0][k + 1] += acc[p][k + 1];
+        }
+        V low, high;
+        simd::from_pair_order(acc[0][k], acc[0][k + 1], low, high);
+        simd::store(z + first + k * lanes, low);
+        simd::store(z + first + (k + 1) * lanes, high);
+    }
+}
+
 /// Forward for one block of `Blocks` output registers starting at lane `first`, over the
 /// `In` inputs from x (rows from w), with `Partials` independent sums over the inputs (a
 /// small layer has few output registers, so it splits the input sum instead to keep
@@ -44,6 +86,9 @@ inline constexpr std::size_t panel_bytes = 16 * 1024;
 /// bfloat16 widened as they are loaded (load_weights).
 template <class V, std::size_t In, std::size_t Padded, std::size_t Blocks, std::size_t Partials, class T, class W>
 inline void affine_block(const W* w, const T* b, const T* x, T* z, std::size_t first) noexcept {
+    if constexpr (std::is_same_v<W, std::uint16_t> && Blocks % 2 == 0 && widens_bfloat16_pairs<V>()) {
+        return affine_pair_block<V, In, Padded, Blocks, Partials>(w, b, x, z, first);
+    }
     constexpr std::size_t lanes = sizeof(V) / sizeof(T);
     V acc[Partials][Blocks];
     CTNN_UNROLL for (std::size_t k = 0; k < Blocks; ++k) {
