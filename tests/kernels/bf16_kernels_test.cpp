@@ -58,8 +58,9 @@ template <class Arch>
 void check_every_pattern() {
     using V = simd::vector_t<float, Arch>;
     constexpr std::size_t lanes = simd::width<float, Arch>;
-    // Every pattern, then a register's worth more, so that each offset can load up to the last one.
-    std::vector<std::uint16_t> patterns(65536 + 2 * lanes);
+    // Every pattern, then more, so that a load from each offset (at most max(3, lanes)) past the last pattern stays
+    // inside.
+    std::vector<std::uint16_t> patterns(65536 + 3 + 2 * lanes);
     for (std::size_t k = 0; k < patterns.size(); ++k) patterns[k] = static_cast<std::uint16_t>(k);
     for (std::size_t offset : {std::size_t{0}, std::size_t{1}, std::size_t{3}, lanes}) {
         std::size_t differ = 0;
