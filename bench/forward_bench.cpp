@@ -4,6 +4,7 @@
 //
 //   forward/<topology>                 ctnn::Network<float, ...>, kernels for the compile flags
 //   forward/<topology>/scalar_arch     ctnn::BasicNetwork<ctnn::simd::scalar_arch, float, ...>
+//   forward/<topology>/bf16            ctnn::BFloat16Network<Net>: the same weights rounded to bfloat16
 //   forward/<topology>/plain           bench/support/plain_mlp.hpp
 //   forward/<topology>/eigen           bench/support/eigen_mlp.hpp
 //   peak/fma/<n>-chains                n independent FMA chains in xsimd registers
@@ -11,11 +12,13 @@
 //                                      forward/40-40-16-8 with AVX2): ctnn only, for tools/bench's padding table
 //
 // Each iteration is one forward pass on the next of `sample_pool` seeded inputs. Before
-// timing, the outputs for all of them are checked against the plain reference.
+// timing, the outputs for all of them are checked against the plain reference (for bf16, the
+// plain reference holding the rounded weights).
 //
 // Counters: samples/s, time/sample, GFLOP/s (2 FLOP per weight multiply-add) and peak%
 // (GFLOP/s over the 12-chain peak, measured once per run). See bench/README.md.
 
+#include <ctnn/bfloat16_network.hpp>
 #include <ctnn/ctnn.hpp>
 
 #include "support/common.hpp"
@@ -26,12 +29,28 @@
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 namespace {
 
 using namespace ctnn_bench;
+
+/// The plain loops with the parameters of `net`: the seeded ones, or for a bfloat16 network the
+/// seeded ones with the weights as it rounded them.
+template <class Net>
+std::unique_ptr<Plain<Net>> reference_for(const Net& net) {
+    if constexpr (is_bfloat16_network<Net>) {
+        auto reference = std::make_unique<Plain<Net>>();
+        const std::vector<float> rounded = parameters_of(*std::make_unique<typename Net::network_type>(net.to_float()));
+        reference->write_parameters(std::span<const float, Net::parameter_count>(rounded.data(), rounded.size()));
+        return reference;
+    } else {
+        return make_network<Plain<Net>>();
+    }
+}
 
 /// One forward pass per iteration, cycling through `sample_pool` seeded inputs.
 template <class Net>
@@ -45,7 +64,7 @@ struct Forward {
         if constexpr (std::is_same_v<Net, Plain<Net>>) {
             return "";
         } else {
-            const auto reference = make_network<Plain<Net>>();
+            const auto reference = reference_for(*net);
             for (std::size_t s = 0; s < sample_pool; ++s) {
                 const auto got = net->forward(data.inputs[s]);
                 const auto want = reference->forward(data.inputs[s]);
@@ -92,6 +111,7 @@ template <class Net>
 void add_forward() {
     add<Forward<Net>>();
     if constexpr (has_scalar_variant<Net>) add<Forward<Scalar<Net>>>();
+    add<Forward<ctnn::BFloat16Network<Net>>>();
     add<Forward<Plain<Net>>>();
 #if CTNN_BENCH_EIGEN
     add<Forward<EigenBaseline<Net>>>();

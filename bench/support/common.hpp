@@ -14,6 +14,7 @@
 // It is built once, on the heap, checked, then run: run_case<Case> for Google Benchmark,
 // count_case<Case> for callgrind (see main()).
 
+#include <ctnn/bfloat16_network.hpp>
 #include <ctnn/ctnn.hpp>
 
 #include "peak_fma.hpp"
@@ -132,6 +133,17 @@ inline constexpr bool is_ctnn_network = false;
 template <class Arch, class T, class... Specs>
 inline constexpr bool is_ctnn_network<ctnn::BasicNetwork<Arch, T, Specs...>> = true;
 
+template <class Net>
+inline constexpr bool is_bfloat16_network = false;
+template <class Net>
+inline constexpr bool is_bfloat16_network<ctnn::BFloat16Network<Net>> = true;
+
+/// A bfloat16 network has the topology of its float network.
+template <class Net>
+struct topology_of<ctnn::BFloat16Network<Net>> {
+    using type = typename topology_of<Net>::type;
+};
+
 /// The same network with the kernels of `Arch` (e.g. ctnn::simd::scalar_arch).
 template <class Net, class Arch>
 struct with_arch;
@@ -205,10 +217,14 @@ template <class Net>
 std::unique_ptr<Net> make_network() {
     using Topo = topology_of_t<Net>;
     static_assert(Net::parameter_count == Topo::parameter_count, "the network does not match its topology");
-    auto net = std::make_unique<Net>();
-    const std::vector<float> p = make_parameters<Topo>();
-    net->write_parameters(std::span<const float, Net::parameter_count>(p.data(), Net::parameter_count));
-    return net;
+    if constexpr (is_bfloat16_network<Net>) {
+        return std::make_unique<Net>(*make_network<typename Net::network_type>());  // the seeded weights, rounded
+    } else {
+        auto net = std::make_unique<Net>();
+        const std::vector<float> p = make_parameters<Topo>();
+        net->write_parameters(std::span<const float, Net::parameter_count>(p.data(), Net::parameter_count));
+        return net;
+    }
 }
 
 /// Every parameter of `net` in the canonical order.

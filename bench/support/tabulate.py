@@ -27,8 +27,8 @@ SUBJECTS = [
     ("minibatch_256", "Minibatch SGD step, 256 samples"),
     ("backward", "Gradients (ctnn::backward), batch of 32"),
 ]
-IMPLS = [("", "ctnn"), ("fused", "ctnn fused"), ("scalar_arch", "ctnn scalar_arch"), ("plain", "plain"),
-         ("eigen", "Eigen")]
+IMPLS = [("", "ctnn"), ("fused", "ctnn fused"), ("bf16", "ctnn bf16 weights"), ("scalar_arch", "ctnn scalar_arch"),
+         ("plain", "plain"), ("eigen", "Eigen")]
 
 
 def load(paths):

@@ -6,6 +6,8 @@
 
 #include "ctnn/activation.hpp"
 #include "ctnn/backprop.hpp"
+#include "ctnn/bfloat16.hpp"
+#include "ctnn/bfloat16_network.hpp"
 #include "ctnn/config.hpp"
 #include "ctnn/dense.hpp"
 #include "ctnn/gradients.hpp"

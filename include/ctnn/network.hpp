@@ -5,6 +5,7 @@
 
 #include "ctnn/activation/softmax.hpp"
 #include "ctnn/config.hpp"
+#include "ctnn/detail/inference.hpp"
 #include "ctnn/detail/layer_list.hpp"
 #include "ctnn/detail/sample_types.hpp"
 #include "ctnn/detail/static_for.hpp"
@@ -267,43 +268,22 @@ private:
     // next layer reads.
     template <class Rows>
     output_type forward_sample(const input_type& x, Rows&& rows) const noexcept {
-        const T* in = x.data();
-        detail::static_for<layer_count>([&](auto i) {
-            using L = typename layers::template at<i>;
-            T* y = rows(i);
-            L::forward(storage_.data(), in, y);
-            in = y;
-        });
-        output_type y;
-        for (std::size_t k = 0; k < output_size; ++k) y[k] = in[k];
-        return y;
+        return detail::forward_sample<layers, output_type>(x, rows, layer_forward());
     }
 
     // The batch through every layer, Tile samples at a time: layer i writes the tile's rows to
     // rows(i) (Tile rows of at least its padded width), which the next layer reads.
     template <std::size_t Tile, class Rows>
     void forward_batch(std::span<const input_type> inputs, std::span<output_type> outputs, Rows&& rows) const noexcept {
-        CTNN_ASSERT(inputs.size() == outputs.size(), "Network::forward: inputs and outputs differ in length");
-        for (std::size_t first = 0; first < inputs.size(); first += Tile) {
-            if constexpr (Tile == 1) {
-                // One sample: the one-sample kernels, as forward(x).
-                outputs[first] = forward_sample(inputs[first], [&](auto i) { return rows(i)->data(); });
-            } else {
-                const std::size_t count = std::min(Tile, inputs.size() - first);
-                detail::static_for<layer_count>([&](auto i) {
-                    using L = typename layers::template at<i>;
-                    if constexpr (i == 0) {
-                        L::forward(storage_.data(), inputs.data() + first, rows(i), count);
-                    } else {
-                        L::forward(storage_.data(), rows(std::integral_constant<std::size_t, i - 1>{}), rows(i), count);
-                    }
-                });
-                const auto* out = rows(std::integral_constant<std::size_t, layer_count - 1>{});
-                for (std::size_t s = 0; s < count; ++s) {
-                    for (std::size_t k = 0; k < output_size; ++k) outputs[first + s][k] = out[s][k];
-                }
-            }
-        }
+        detail::forward_batch<layers, Tile>(inputs, outputs, rows, layer_forward(),
+                                            [&](auto i, const auto* x, auto* y, std::size_t count) {
+                                                layers::template at<i>::forward(storage_.data(), x, y, count);
+                                            });
+    }
+
+    // Layer i's one-sample forward, for detail::forward_sample.
+    auto layer_forward() const noexcept {
+        return [this](auto i, const T* x, T* y) { layers::template at<i>::forward(storage_.data(), x, y); };
     }
 
     alignas(alignment) std::array<T, storage_size> storage_{};

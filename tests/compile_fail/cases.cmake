@@ -54,3 +54,6 @@ ctnn_add_compile_fail_test(samples_predict_class                  samples_predic
 
 # A parametric activation without <>: the compiler's own message (no ctnn code runs; see the file)
 ctnn_add_compile_fail_test(parametric_activation_without_brackets parametric_activation_without_brackets.cpp "expected a type, got [^ ]*PReLU|use of class template '(ctnn::)?PReLU' requires template arguments")
+
+# bfloat16 weights (bfloat16_network.hpp)
+ctnn_add_compile_fail_test(bfloat16_double_network                bfloat16_double_network.cpp                "Net must be a network of float, the type bfloat16 weights widen to")

@@ -114,10 +114,15 @@ struct dense_layer {
 
     /// y = f(z). `random_slopes` is this step's RReLU slopes, or null for the mean slope.
     static void activate(const T* storage, const T* z, T* y, const T* random_slopes = nullptr) noexcept {
+        activate_with(learned_slope ? storage + slope_offset : random_slopes, z, y);
+    }
+
+    /// y = f(z) with the slopes at `slopes` (padded_size of them: PReLU's learned ones, or this step's RReLU
+    /// ones); null for RReLU's mean slope. Ignored by activations without slopes.
+    static void activate_with(const T* slopes, const T* z, T* y) noexcept {
         if constexpr (std::is_same_v<Act, Softmax>) {
             Softmax::apply(z, y, Out);
         } else if constexpr (learned_slope || random_slope) {
-            const T* slopes = learned_slope ? storage + slope_offset : random_slopes;
             for (std::size_t o = 0; o < padded_size; o += simd::width<T, Arch>) {
                 const vector zv = simd::load<vector>(z + o);
                 const vector a = slopes ? simd::load<vector>(slopes + o) : mean_slope();
@@ -130,16 +135,31 @@ struct dense_layer {
 
     /// Inference forward for one sample: z and y may be the same buffer.
     static void forward(const T* storage, const T* x, T* y) noexcept {
-        affine(storage, x, y);
-        activate(storage, y, y);
+        forward_from(storage + weight_offset, storage + bias_offset, x, y);
     }
 
     /// Inference forward for `samples` samples, x[s] to y[s] (rows of at least In and padded_size values).
     template <std::size_t XLength, std::size_t YLength>
     static void forward(const T* storage, const std::array<T, XLength>* x, std::array<T, YLength>* y,
                         std::size_t samples) noexcept {
-        simd::batch_affine<Arch, In, padded_size>(storage + weight_offset, storage + bias_offset, x, y, samples);
-        for (std::size_t s = 0; s < samples; ++s) activate(storage, y[s].data(), y[s].data());
+        forward_from(storage + weight_offset, storage + bias_offset, x, y, samples);
+    }
+
+    /// Inference forward for one sample from parameters kept elsewhere: `weights` the In x padded_size block
+    /// (T, or bfloat16 as std::uint16_t: simd::load_weights), `bias` its padded_size values followed by the PReLU
+    /// slopes, laid out as in the storage. x and y may be the same buffer.
+    template <class W>
+    static void forward_from(const W* weights, const T* bias, const T* x, T* y) noexcept {
+        simd::affine<Arch, In, padded_size>(weights, bias, x, y);
+        activate_with(inference_slopes(bias), y, y);
+    }
+
+    /// forward_from for `samples` samples, x[s] to y[s] (rows of at least In and padded_size values).
+    template <class W, std::size_t XLength, std::size_t YLength>
+    static void forward_from(const W* weights, const T* bias, const std::array<T, XLength>* x,
+                             std::array<T, YLength>* y, std::size_t samples) noexcept {
+        simd::batch_affine<Arch, In, padded_size>(weights, bias, x, y, samples);
+        for (std::size_t s = 0; s < samples; ++s) activate_with(inference_slopes(bias), y[s].data(), y[s].data());
     }
 
     /// The training pass's forward for `samples` samples: c.z and c.y from the input rows x, with this step's
@@ -228,6 +248,11 @@ struct dense_layer {
     }
 
 private:
+    // In inference, PReLU's learned slopes (after the bias) and RReLU's mean slope (null).
+    static const T* inference_slopes(const T* bias) noexcept {
+        return learned_slope ? bias + (slope_offset - bias_offset) : nullptr;
+    }
+
     static vector mean_slope() noexcept {
         if constexpr (random_slope) {
             return simd::ratio_value<vector, typename Act::mean_slope>();

@@ -82,9 +82,9 @@ template <class T, std::size_t Length>
 }
 
 /// z[s][first + ...] = b + sum_i x[s][from + i] w[from + i][first + ...] over `Inputs` inputs from `from`, for `Rows`
-/// samples and `Columns` registers; adds to z instead when `b` is null.
-template <class V, std::size_t Inputs, std::size_t Padded, std::size_t Rows, std::size_t Columns, class T>
-inline void affine_tile(const T* w, const T* b, strided_rows<const T> x, strided_rows<T> z, std::size_t from,
+/// samples and `Columns` registers; adds to z instead when `b` is null. Weights `W`: T, or bfloat16 (load_weights).
+template <class V, std::size_t Inputs, std::size_t Padded, std::size_t Rows, std::size_t Columns, class T, class W>
+inline void affine_tile(const W* w, const T* b, strided_rows<const T> x, strided_rows<T> z, std::size_t from,
                         std::size_t first) noexcept {
     constexpr std::size_t lanes = sizeof(V) / sizeof(T);
     V acc[Rows][Columns];
@@ -97,9 +97,9 @@ inline void affine_tile(const T* w, const T* b, strided_rows<const T> x, strided
         }
     }
     for (std::size_t i = from; i < from + Inputs; ++i) {
-        const T* row = w + i * Padded + first;
+        const W* row = w + i * Padded + first;
         V weights[Columns];
-        CTNN_UNROLL for (std::size_t k = 0; k < Columns; ++k) weights[k] = simd::load<V>(row + k * lanes);
+        CTNN_UNROLL for (std::size_t k = 0; k < Columns; ++k) weights[k] = simd::load_weights<V>(row + k * lanes);
         CTNN_UNROLL for (std::size_t s = 0; s < Rows; ++s) {
             const V xs(x[s][i]);
             CTNN_UNROLL for (std::size_t k = 0; k < Columns; ++k) acc[s][k] = simd::fma(xs, weights[k], acc[s][k]);
@@ -123,16 +123,16 @@ inline void for_each_column_block(F&& f) {
 }
 
 /// affine_tile over every output register, for `Rows` samples and `Inputs` inputs from `from`.
-template <class Arch, std::size_t Inputs, std::size_t Padded, std::size_t Rows, class T>
-inline void affine_rows(const T* w, const T* b, strided_rows<const T> x, strided_rows<T> z, std::size_t from) noexcept {
+template <class Arch, std::size_t Inputs, std::size_t Padded, std::size_t Rows, class T, class W>
+inline void affine_rows(const W* w, const T* b, strided_rows<const T> x, strided_rows<T> z, std::size_t from) noexcept {
     for_each_column_block<T, Arch, Padded>([&](auto columns, std::size_t first) {
         affine_tile<vector_t<T, Arch>, Inputs, Padded, Rows, columns>(w, b, x, z, from, first);
     });
 }
 
 /// affine_rows over every sample, tile by tile of samples.
-template <class Arch, std::size_t Inputs, std::size_t Padded, class T>
-inline void affine_samples(const T* w, const T* b, strided_rows<const T> x, strided_rows<T> z, std::size_t samples,
+template <class Arch, std::size_t Inputs, std::size_t Padded, class T, class W>
+inline void affine_samples(const W* w, const T* b, strided_rows<const T> x, strided_rows<T> z, std::size_t samples,
                            std::size_t from) noexcept {
     constexpr std::size_t rows = tile_shape<T, Arch, Padded / width<T, Arch>>::rows;
     std::size_t s = 0;
@@ -230,14 +230,14 @@ inline void transposed_products_rows(const T* w, strided_rows<const T> dz, strid
 }
 
 /// batch_affine on strided rows.
-template <class Arch, std::size_t In, std::size_t Padded, class T>
-inline void affine_panels(const T* w, const T* b, strided_rows<const T> x, strided_rows<T> z,
+template <class Arch, std::size_t In, std::size_t Padded, class T, class W>
+inline void affine_panels(const W* w, const T* b, strided_rows<const T> x, strided_rows<T> z,
                           std::size_t samples) noexcept {
     // A layer whose weights pass L1's size (784 x 128 floats: 392 KB) goes panel by panel of rows: each panel (32 KB)
     // is read from L2 once and serves every sample from L1, and z holds the partial sums in between.
-    constexpr std::size_t panel = In * Padded * sizeof(T) <= whole_weights_bytes
+    constexpr std::size_t panel = In * Padded * sizeof(W) <= whole_weights_bytes
                                       ? In
-                                      : std::max<std::size_t>(1, batch_panel_bytes / (Padded * sizeof(T)));
+                                      : std::max<std::size_t>(1, batch_panel_bytes / (Padded * sizeof(W)));
     constexpr std::size_t whole = In / panel * panel;
     for (std::size_t from = 0; from < whole; from += panel) {
         affine_samples<Arch, panel, Padded>(w, from == 0 ? b : nullptr, x, z, samples, from);
@@ -271,8 +271,9 @@ inline void transposed_products(const T* w, strided_rows<const T> dz, strided_ro
 /// z[s] = b + W^T x[s] for s < samples: `z[s][o] = b[o] + sum_i x[s][i] * w[i * Padded + o]` for every o < Padded.
 /// `w` and `b` are aligned, their padding lanes zero, so those of z[s] are zero; z rows are aligned (`ZRow`'s
 /// length a whole number of registers) and at least Padded long; x rows at least In long, not necessarily aligned.
-template <class Arch, std::size_t In, std::size_t Padded, class T, std::size_t XLength, std::size_t ZLength>
-inline void batch_affine(const T* w, const T* b, const std::array<T, XLength>* x, std::array<T, ZLength>* z,
+/// Weights are `T`, or bfloat16 (`W` = std::uint16_t, float T) widened exactly as they are loaded (see affine).
+template <class Arch, std::size_t In, std::size_t Padded, class T, class W, std::size_t XLength, std::size_t ZLength>
+inline void batch_affine(const W* w, const T* b, const std::array<T, XLength>* x, std::array<T, ZLength>* z,
                          std::size_t samples) noexcept {
     static_assert(Padded % width<T, Arch> == 0, "ctnn::simd::batch_affine: Padded must be a whole number of registers");
     static_assert(XLength >= In && ZLength >= Padded && ZLength % width<T, Arch> == 0,

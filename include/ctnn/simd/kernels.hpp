@@ -8,11 +8,13 @@
 
 #include "ctnn/detail/static_for.hpp"
 #include "ctnn/simd/arch.hpp"
+#include "ctnn/simd/bf16_kernels.hpp"
 #include "ctnn/simd/ops.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 
@@ -36,12 +38,57 @@ inline constexpr T half_ulp_of_max = [] {
 // chains reads each panel from L2 once and its other blocks of outputs from L1.
 inline constexpr std::size_t panel_bytes = 16 * 1024;
 
+/// affine_block for bfloat16 weights on an instruction set that widens them two registers at a time
+/// (load_bfloat16_pair): the accumulators of each pair of registers hold its outputs in the pair order (to_pair_order),
+/// so each lane sums the same products in the same order as affine_block, and go back to the outputs' order at the
+/// end. Blocks is even.
+template <class V, std::size_t In, std::size_t Padded, std::size_t Blocks, std::size_t Partials, class T>
+inline void affine_pair_block(const std::uint16_t* w, const T* b, const T* x, T* z, std::size_t first) noexcept {
+    static_assert(Blocks % 2 == 0);
+    constexpr std::size_t lanes = sizeof(V) / sizeof(T);
+    V acc[Partials][Blocks];
+    CTNN_UNROLL for (std::size_t k = 0; k < Blocks; k += 2) {
+        const T* from = (b ? b : z) + first + k * lanes;
+        simd::to_pair_order(simd::load<V>(from), simd::load<V>(from + lanes), acc[0][k], acc[0][k + 1]);
+        CTNN_UNROLL for (std::size_t p = 1; p < Partials; ++p) acc[p][k] = acc[p][k + 1] = V(T(0));
+    }
+    auto add_row = [&](std::size_t p, std::size_t i) {
+        const V xi(x[i]);
+        const std::uint16_t* row = w + i * Padded + first;
+        CTNN_UNROLL for (std::size_t k = 0; k < Blocks; k += 2) {
+            V even, odd;
+            simd::load_bfloat16_pair(row + k * lanes, even, odd);
+            acc[p][k] = simd::fma(xi, even, acc[p][k]);
+            acc[p][k + 1] = simd::fma(xi, odd, acc[p][k + 1]);
+        }
+    };
+    constexpr std::size_t whole = In / Partials * Partials;
+    for (std::size_t i = 0; i < whole; i += Partials) {
+        CTNN_UNROLL for (std::size_t p = 0; p < Partials; ++p) add_row(p, i + p);
+    }
+    for (std::size_t i = whole; i < In; ++i) add_row(0, i);
+    CTNN_UNROLL for (std::size_t k = 0; k < Blocks; k += 2) {
+        CTNN_UNROLL for (std::size_t p = 1; p < Partials; ++p) {
+            acc[0][k] += acc[p][k];
+            acc[0][k + 1] += acc[p][k + 1];
+        }
+        V low, high;
+        simd::from_pair_order(acc[0][k], acc[0][k + 1], low, high);
+        simd::store(z + first + k * lanes, low);
+        simd::store(z + first + (k + 1) * lanes, high);
+    }
+}
+
 /// Forward for one block of `Blocks` output registers starting at lane `first`, over the
 /// `In` inputs from x (rows from w), with `Partials` independent sums over the inputs (a
 /// small layer has few output registers, so it splits the input sum instead to keep
-/// enough chains in flight). Starts from b, or adds to z when `b` is null.
-template <class V, std::size_t In, std::size_t Padded, std::size_t Blocks, std::size_t Partials, class T>
-inline void affine_block(const T* w, const T* b, const T* x, T* z, std::size_t first) noexcept {
+/// enough chains in flight). Starts from b, or adds to z when `b` is null. Weights `W`: T, or
+/// bfloat16 widened as they are loaded (load_weights).
+template <class V, std::size_t In, std::size_t Padded, std::size_t Blocks, std::size_t Partials, class T, class W>
+inline void affine_block(const W* w, const T* b, const T* x, T* z, std::size_t first) noexcept {
+    if constexpr (std::is_same_v<W, std::uint16_t> && Blocks % 2 == 0 && widens_bfloat16_pairs<V>()) {
+        return affine_pair_block<V, In, Padded, Blocks, Partials>(w, b, x, z, first);
+    }
     constexpr std::size_t lanes = sizeof(V) / sizeof(T);
     V acc[Partials][Blocks];
     CTNN_UNROLL for (std::size_t k = 0; k < Blocks; ++k) {
@@ -52,17 +99,17 @@ inline void affine_block(const T* w, const T* b, const T* x, T* z, std::size_t f
     for (std::size_t i = 0; i < whole; i += Partials) {
         CTNN_UNROLL for (std::size_t p = 0; p < Partials; ++p) {
             const V xi(x[i + p]);
-            const T* row = w + (i + p) * Padded + first;
+            const W* row = w + (i + p) * Padded + first;
             CTNN_UNROLL for (std::size_t k = 0; k < Blocks; ++k) {
-                acc[p][k] = simd::fma(xi, simd::load<V>(row + k * lanes), acc[p][k]);
+                acc[p][k] = simd::fma(xi, simd::load_weights<V>(row + k * lanes), acc[p][k]);
             }
         }
     }
     for (std::size_t i = whole; i < In; ++i) {
         const V xi(x[i]);
-        const T* row = w + i * Padded + first;
+        const W* row = w + i * Padded + first;
         CTNN_UNROLL for (std::size_t k = 0; k < Blocks; ++k) {
-            acc[0][k] = simd::fma(xi, simd::load<V>(row + k * lanes), acc[0][k]);
+            acc[0][k] = simd::fma(xi, simd::load_weights<V>(row + k * lanes), acc[0][k]);
         }
     }
     CTNN_UNROLL for (std::size_t k = 0; k < Blocks; ++k) {
@@ -133,8 +180,10 @@ template <class T>
 
 /// z = b + W^T x: `z[o] = b[o] + sum_i x[i] * w[i * Padded + o]` for every o < Padded.
 /// `w`, `b` and `z` are aligned; padding lanes of `w` and `b` are zero, so are those of `z`.
-template <class Arch, std::size_t In, std::size_t Padded, class T>
-inline void affine(const T* w, const T* b, const T* x, T* z) noexcept {
+/// Weights are `T`, or bfloat16 (`W` = std::uint16_t, float T) widened exactly as they are loaded,
+/// so the sums are those of the float weights bfloat16_to_float(w), in the same order.
+template <class Arch, std::size_t In, std::size_t Padded, class T, class W>
+inline void affine(const W* w, const T* b, const T* x, T* z) noexcept {
     static_assert(Padded % width<T, Arch> == 0, "ctnn::simd::affine: Padded must be a whole number of registers");
     using V = vector_t<T, Arch>;
     constexpr std::size_t lanes = width<T, Arch>;
@@ -149,7 +198,9 @@ inline void affine(const T* w, const T* b, const T* x, T* z) noexcept {
     };
     constexpr std::size_t partials = partials_for(blocks);
     // One pass over the rows per block of outputs; with several blocks, panel by panel of rows, so that W streams
-    // from L2 once (the first block brings a panel into L1, the others find it there).
+    // from L2 once (the first block brings a panel into L1, the others find it there). Panels count rows of T
+    // whatever W is: the partial sums meet at the end of each panel, so bfloat16 weights then give the sums of
+    // their float values in the same order, bit for bit (in half the bytes of L1).
     constexpr std::size_t panel =
         registers <= blocks ? In : std::max<std::size_t>(1, detail::panel_bytes / (Padded * sizeof(T)));
     auto blocks_over = [&]<std::size_t Rows>(std::size_t i, const T* bias) {
