@@ -116,7 +116,7 @@ template <class V>
 inline void load_bfloat16_pair(const std::uint16_t* p, V& even, V& odd) noexcept {
     static_assert(widens_bfloat16_pairs<V>(), "ctnn::simd::load_bfloat16_pair: not for this architecture");
 #if CTNN_SIMD
-    using A = typename V::arch_type;
+    using A [[maybe_unused]] = typename V::arch_type;  // unused where neither SSE2 nor AVX2 is compiled in
 #if XSIMD_WITH_AVX2
     if constexpr (std::is_base_of_v<xsimd::avx2, A>) {
         const __m256i pairs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
@@ -143,7 +143,7 @@ inline void load_bfloat16_pair(const std::uint16_t* p, V& even, V& odd) noexcept
 template <class V>
 inline void to_pair_order(const V& a, const V& b, V& even, V& odd) noexcept {
 #if CTNN_SIMD
-    using A = typename V::arch_type;
+    using A [[maybe_unused]] = typename V::arch_type;  // unused where neither SSE2 nor AVX2 is compiled in
 #if XSIMD_WITH_AVX2
     if constexpr (std::is_base_of_v<xsimd::avx2, A>) {
         // Within each 128-bit half, then the 64-bit quarters into order: a0 a2 | b0 b2 | a4 a6 | b4 b6 -> a.. b...
@@ -170,7 +170,7 @@ inline void to_pair_order(const V& a, const V& b, V& even, V& odd) noexcept {
 template <class V>
 inline void from_pair_order(const V& even, const V& odd, V& a, V& b) noexcept {
 #if CTNN_SIMD
-    using A = typename V::arch_type;
+    using A [[maybe_unused]] = typename V::arch_type;  // unused where neither SSE2 nor AVX2 is compiled in
 #if XSIMD_WITH_AVX2
     if constexpr (std::is_base_of_v<xsimd::avx2, A>) {
         // e0 o0 e1 o1 | e4 o4 e5 o5 = a0..a3 | b0..b3, and e2 o2 e3 o3 | e6 o6 e7 o7 = a4..a7 | b4..b7.
