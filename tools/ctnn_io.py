@@ -25,7 +25,7 @@ FORMAT_VERSION = 1
 SCALAR_CODES = {"float": 4, "double": 8}
 NUMPY_TYPES = {"float": "<f4", "double": "<f8"}
 
-# ctnn activation ids (include/ctnn/io/signature.hpp): id -> (C++ template, number of ratio parameters)
+# ctnn activation ids (include/ctnn/io/signature.hpp): id -> (C++ name, number of ratio parameters)
 ACTIVATIONS = {
     "sigmoid": ("ctnn::Sigmoid", 0),
     "tanh": ("ctnn::Tanh", 0),
@@ -40,6 +40,14 @@ ACTIVATIONS = {
     "swish": ("ctnn::Swish", 1),
     "prelu": ("ctnn::PReLU", 1),
     "rrelu": ("ctnn::RReLU", 2),
+}
+# The id of each parametric activation's default type (PyTorch's defaults), which C++ spells without ::with<...>.
+DEFAULT_IDS = {
+    "leaky_relu": "leaky_relu(1/100)",
+    "elu": "elu(1)",
+    "swish": "swish(1)",
+    "prelu": "prelu(1/4)",
+    "rrelu": "rrelu(1/8,1/3)",
 }
 
 
@@ -137,13 +145,15 @@ def parameter_count(text: str) -> int:
 
 
 def cpp_activation(activation: str) -> str:
+    """The C++ type of an activation id, as ctnn::io::activation_cpp_name spells it: `ctnn::LeakyReLU` for the
+    default parameters (DEFAULT_IDS), `ctnn::LeakyReLU::with<std::ratio<1, 10>>` for others."""
     name, ratios = parse_activation(activation)
-    template = ACTIVATIONS[name][0]
-    if not ratios:
-        return template
+    cpp_name = ACTIVATIONS[name][0]
+    if not ratios or activation == DEFAULT_IDS[name]:
+        return cpp_name
     spelled = [f"std::ratio<{r.numerator}>" if r.denominator == 1 else f"std::ratio<{r.numerator}, {r.denominator}>"
                for r in ratios]
-    return f"{template}<{', '.join(spelled)}>"
+    return f"{cpp_name}::with<{', '.join(spelled)}>"
 
 
 def cpp_type(text: str) -> str:

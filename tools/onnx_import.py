@@ -4,19 +4,22 @@
   onnx_import.py model.onnx -o net.ctnn [--header net.hpp --namespace net] [--dtype float|double]
 
 The model must be a chain: one input [N, F], then per layer a Gemm (transB 0 or 1, alpha and beta 1, transA 0), or a
-MatMul by a constant [F, units] followed by an optional Add of a constant bias, then at most one activation:
+MatMul by a constant [F, units] followed by an optional Add of a constant bias, then optionally a BatchNormalization in
+inference mode (torch.nn.BatchNorm1d exported by model.eval()), which is folded into that layer's weight and bias
+(scale = gamma / sqrt(var + epsilon), W' = W scale per unit, b' = (b - mean) scale + beta), then at most one activation:
 
-  Relu -> ReLU, LeakyRelu(alpha) -> LeakyReLU<alpha>, Elu(alpha) -> ELU<alpha>, PRelu (constant slopes, one or one per
-  unit) -> PReLU, Sigmoid -> Sigmoid, Tanh -> Tanh, Softplus -> Softplus, Softmax over the last axis (output layer
-  only) -> Softmax; no activation -> Linear.
+  Relu -> ReLU, LeakyRelu(alpha) -> LeakyReLU::with<alpha>, Elu(alpha) -> ELU::with<alpha>, PRelu (constant slopes,
+  one or one per unit) -> PReLU, Sigmoid -> Sigmoid, Tanh -> Tanh, Softplus -> Softplus, Softmax over the last axis
+  (output layer only) -> Softmax; no activation -> Linear.
 
 Identity nodes and Dropout in inference mode are skipped. Flatten(axis=1) and a Reshape to [N, F] of the model's input
 are skipped too: ctnn's input is the sample flattened in row-major order. Alpha values are float32 attributes; ctnn's
 are std::ratio template parameters, so each must be a fraction with a denominator up to 1000 that rounds to the same
 float32 (0.1, 0.01, 0.5 do; a double network then uses the fraction itself, where ONNX runtimes use the float32
-value, a difference of about 1e-8 relative on negative inputs). Anything else (Conv, BatchNormalization, Dropout in
-training mode, branches, ...) is refused with a message that names the node (its op type and name) and exit status
-1. The scalar type is the model input's (float or double) unless --dtype says otherwise.
+value, a difference of about 1e-8 relative on negative inputs). Anything else (Conv, a BatchNormalization anywhere
+but right after a Gemm or MatMul (+ Add) or in training mode, Dropout in training mode, branches, ...) is refused with a
+message that names the node (its op type and name) and exit status 1. The scalar type is the model input's (float or
+double) unless --dtype says otherwise.
 
 The same function is available to Python code: onnx_to_ctnn(path_or_model) -> (topology text, parameters).
 """
@@ -33,10 +36,11 @@ from ctnn_io import (  # noqa: E402
 
 # The activation ops ctnn has, and the topology id each becomes (parametric ones are handled in _activation).
 SIMPLE_ACTIVATIONS = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Softplus": "softplus"}
-KNOWN = {"Gemm", "MatMul", "Add", "Identity", "Dropout", "Flatten", "Reshape", "LeakyRelu", "Elu", "PRelu", "Softmax",
-         *SIMPLE_ACTIVATIONS}
-SUPPORTED = ("Gemm, MatMul (+ Add), Relu, LeakyRelu, Elu, PRelu, Sigmoid, Tanh, Softplus, Softmax, SiLU (Sigmoid "
-             "then Mul), Identity, Dropout (inference), Flatten or Reshape of the input")
+KNOWN = {"Gemm", "MatMul", "Add", "BatchNormalization", "Identity", "Dropout", "Flatten", "Reshape", "LeakyRelu", "Elu",
+         "PRelu", "Softmax", *SIMPLE_ACTIVATIONS}
+SUPPORTED = ("Gemm, MatMul (+ Add), BatchNormalization (inference, right after Gemm or MatMul), Relu, LeakyRelu, Elu, "
+             "PRelu, Sigmoid, Tanh, Softplus, Softmax, SiLU (Sigmoid then Mul), Identity, Dropout (inference), Flatten "
+             "or Reshape of the input")
 
 
 def _onnx():
@@ -67,6 +71,46 @@ class _Layer:
     def __init__(self, weight, bias, node):
         self.weight, self.bias, self.node = weight, bias, node
         self.activation, self.activation_node, self.slopes = None, None, None
+
+
+def _fold_batch_normalization(node, layers, refuse, constant, attribute) -> None:
+    """Folds an inference BatchNormalization into the fully connected layer right before it (`layers[-1]`).
+
+    y = gamma (z - mean) / sqrt(var + epsilon) + beta with z = W x + b is W' x + b', where scale = gamma / sqrt(var +
+    epsilon), W' = W scaled by `scale` per output unit (row) and b' = (b - mean) scale + beta: the standard folding,
+    as torch.nn.utils.fusion.fuse_linear_bn_eval does it. The inputs are the node's X, scale (gamma), B (beta),
+    input_mean and input_var, one value per unit (channel axis 1 of an [N, units] tensor).
+    """
+    import numpy as np  # noqa: PLC0415
+
+    if not layers:
+        refuse("comes before the first Gemm or MatMul: ctnn folds a BatchNormalization into the fully connected "
+               "layer right before it, and there is none; normalise the inputs before they reach the network")
+    layer = layers[-1]
+    if layer.activation is not None:
+        refuse(f"follows {layer.activation_node}: ctnn folds a BatchNormalization only into the Gemm or MatMul "
+               "(+ Add) right before it, not after an activation; put the BatchNorm between the Linear layer and "
+               "its activation")
+    # training_mode (opset 14 on) or the running-statistics outputs: the node normalises by the batch's statistics.
+    if attribute(node, "training_mode", 0) != 0 or any(name for name in node.output[1:]):
+        refuse("is in training mode (it uses the batch's statistics); export the model in eval mode (model.eval())")
+    if attribute(node, "is_test", 1) == 0:  # opset 1 to 6
+        refuse("is in training mode (is_test=0); export the model in eval mode (model.eval())")
+    units = layer.bias.size
+    values = []
+    for position, what in enumerate(("scale", "B", "input_mean", "input_var"), start=1):
+        value = constant(position, what)
+        if value.size != units:
+            refuse(f"its {what} has shape {list(value.shape)}, not [{units}] (one value per unit of the layer before "
+                   "it)")
+        values.append(value.reshape(-1))
+    gamma, beta, mean, var = values
+    epsilon = attribute(node, "epsilon", 1e-5)
+    if not np.all(var + epsilon > 0):
+        refuse(f"its input_var + epsilon ({epsilon}) is not positive for every unit, so it has no square root")
+    scale = gamma / np.sqrt(var + epsilon)
+    layer.weight = layer.weight * scale[:, np.newaxis]
+    layer.bias = (layer.bias - mean) * scale + beta
 
 
 def onnx_to_ctnn(model, scalar: str | None = None) -> tuple[str, list]:
@@ -129,6 +173,11 @@ def onnx_to_ctnn(model, scalar: str | None = None) -> tuple[str, list]:
             if value is None:
                 refuse("only Constant nodes with a tensor 'value' are supported")
             constants[node.output[0]] = onnx.numpy_helper.to_array(value)
+            continue
+        if node.op_type == "Identity" and node.input and node.input[0] in constants:
+            # torch.onnx.export shares equal initializers (a fresh BatchNorm1d's weight and running_var) through
+            # Identity nodes: the output is that constant.
+            constants[node.output[0]] = constants[node.input[0]]
             continue
         if node.op_type == "Mul" and sigmoid_input is not None and sorted(node.input) == sorted([sigmoid_input,
                                                                                                  current]):
@@ -199,6 +248,8 @@ def onnx_to_ctnn(model, scalar: str | None = None) -> tuple[str, list]:
             other = next(name for name in node.input if name != current)  # the chain check left one constant
             layer.bias = layer.bias + bias_of(np.asarray(constants[other], dtype=np.float64), layer.bias.size,
                                               "constant")
+        elif op == "BatchNormalization":
+            _fold_batch_normalization(node, layers, refuse, constant, attribute)
         elif op in ("Identity",):
             pass
         elif op == "Dropout":

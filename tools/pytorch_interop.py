@@ -24,11 +24,11 @@ The same functions are available to Python code: save_ctnn(model, path), load_ct
 
 Activations, PyTorch <-> ctnn (each Linear is one ctnn::Dense; the module after it is its activation):
   nn.Sigmoid -> Sigmoid, nn.Tanh -> Tanh, nn.ReLU -> ReLU, nn.Softplus (beta 1) -> Softplus,
-  nn.LeakyReLU(s) -> LeakyReLU<s>, nn.ELU(a) -> ELU<a>, nn.SiLU -> Swish<1>, nn.PReLU -> PReLU (slopes learned,
-  one per unit), nn.RReLU(l, u) -> RReLU<l, u> (inference uses the mean slope, as PyTorch's eval mode),
+  nn.LeakyReLU(s) -> LeakyReLU::with<s>, nn.ELU(a) -> ELU::with<a>, nn.SiLU -> Swish, nn.PReLU -> PReLU (slopes
+  learned, one per unit), nn.RReLU(l, u) -> RReLU::with<l, u> (inference uses the mean slope, as PyTorch's eval mode),
   nn.Identity or nothing -> Linear, nn.Softmax(dim=-1) (output layer only) -> Softmax. nn.Dropout is skipped
   (it is the identity at inference). ctnn's ratios are written as fractions with a denominator up to 1000 and must
-  be exact. Everything else is refused with a message: ctnn's BinaryStep and Abs and Swish<beta != 1> have no
+  be exact. Everything else is refused with a message: ctnn's BinaryStep and Abs and Swish::with<beta != 1> have no
   PyTorch module.
 """
 

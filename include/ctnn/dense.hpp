@@ -8,15 +8,15 @@
 namespace ctnn {
 
 template <class Slope>
-struct LeakyReLU;
+struct BasicLeakyReLU;
 template <class Alpha>
-struct ELU;
+struct BasicELU;
 template <class Beta>
-struct Swish;
+struct BasicSwish;
 template <class InitialSlope>
-struct PReLU;
+struct BasicPReLU;
 template <class Lower, class Upper>
-struct RReLU;
+struct BasicRReLU;
 
 namespace detail {
 /// ctnn's own parametric activations check their parameters themselves. When that check
@@ -25,15 +25,15 @@ namespace detail {
 template <class A>
 inline constexpr bool is_parametric_activation = false;
 template <class P>
-inline constexpr bool is_parametric_activation<LeakyReLU<P>> = true;
+inline constexpr bool is_parametric_activation<BasicLeakyReLU<P>> = true;
 template <class P>
-inline constexpr bool is_parametric_activation<ELU<P>> = true;
+inline constexpr bool is_parametric_activation<BasicELU<P>> = true;
 template <class P>
-inline constexpr bool is_parametric_activation<Swish<P>> = true;
+inline constexpr bool is_parametric_activation<BasicSwish<P>> = true;
 template <class P>
-inline constexpr bool is_parametric_activation<PReLU<P>> = true;
+inline constexpr bool is_parametric_activation<BasicPReLU<P>> = true;
 template <class L, class U>
-inline constexpr bool is_parametric_activation<RReLU<L, U>> = true;
+inline constexpr bool is_parametric_activation<BasicRReLU<L, U>> = true;
 
 /// softmax(z) over a single z is e^z / e^z = 1 whatever z is: the output, the loss and the gradient are constant.
 template <std::size_t Units, class Act>

@@ -20,11 +20,11 @@ namespace detail {
 template <class A>
 inline constexpr bool is_rectifier = std::is_same_v<A, ReLU>;
 template <class S>
-inline constexpr bool is_rectifier<LeakyReLU<S>> = true;
+inline constexpr bool is_rectifier<BasicLeakyReLU<S>> = true;
 template <class S>
-inline constexpr bool is_rectifier<PReLU<S>> = true;
+inline constexpr bool is_rectifier<BasicPReLU<S>> = true;
 template <class L, class U>
-inline constexpr bool is_rectifier<RReLU<L, U>> = true;
+inline constexpr bool is_rectifier<BasicRReLU<L, U>> = true;
 
 /// Calls `weight(fan_in, fan_out)` for each weight and `bias(is_rectifier, fan_in)` for each bias.
 template <class Net, class Weight, class Bias>
@@ -103,7 +103,7 @@ void he_uniform(Net& net, Random& random) {
 /// own range. This is what `torch.nn.Linear.reset_parameters` does: `kaiming_uniform_(weight,
 /// a=sqrt(5))`, whose bound gain * sqrt(3 / fan_in) with gain = sqrt(2 / (1 + 5)) is
 /// 1 / sqrt(fan_in), then `uniform_(bias, -1 / sqrt(fan_in), 1 / sqrt(fan_in))`. PReLU
-/// slopes keep their initial value (`torch.nn.PReLU`'s 0.25 is PReLU<>'s). The values are
+/// slopes keep their initial value (`torch.nn.PReLU`'s 0.25 is ctnn::PReLU's). The values are
 /// PyTorch's distribution, not its draws: the generator is ctnn::Random, not torch's.
 template <class Net>
 void pytorch_default(Net& net, Random& random) {

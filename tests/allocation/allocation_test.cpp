@@ -220,8 +220,8 @@ using tuple_cat_t = decltype(std::tuple_cat(std::declval<Tuples>()...));
 // Every hidden family with every output/loss pair in float; in double (the same code paths, wider lanes) RReLU, the
 // family with the most machinery (random slopes drawn in the workspace), with every pair.
 using float_setups = tuple_cat_t<setups_for<float, ctnn::Tanh>, setups_for<float, ctnn::ReLU>,
-                                 setups_for<float, ctnn::PReLU<>>, setups_for<float, ctnn::RReLU<>>>;
-using double_setups = setups_for<double, ctnn::RReLU<>>;
+                                 setups_for<float, ctnn::PReLU>, setups_for<float, ctnn::RReLU>>;
+using double_setups = setups_for<double, ctnn::RReLU>;
 using all_setups = tuple_cat_t<float_setups, double_setups>;
 
 /// A network with random parameters, a batch of inputs and targets that suit the loss, and every buffer the measured

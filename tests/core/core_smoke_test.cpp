@@ -50,7 +50,7 @@ int main() {
     check<MeanSquaredError, Network<double, Input<3>, Dense<7, Tanh>, Dense<2, Linear>>>("linear / mean squared error");
     check<BinaryCrossEntropy, Network<double, Input<5>, Dense<9, Softplus>, Dense<1, Sigmoid>>>(
         "sigmoid / binary cross-entropy");
-    check<CategoricalCrossEntropy, Network<double, Input<4>, Dense<17, ELU<>>, Dense<3, Softmax>>>(
+    check<CategoricalCrossEntropy, Network<double, Input<4>, Dense<17, ELU>, Dense<3, Softmax>>>(
         "softmax / categorical cross-entropy");
     return ctnn_test::summary();
 }

@@ -16,14 +16,15 @@
 #include <type_traits>
 
 // The headers declare the types export_generator exported.
-static_assert(std::is_same_v<exported_float::Network,
-                             ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<8, ctnn::PReLU<std::ratio<1, 4>>>,
-                                           ctnn::Dense<6, ctnn::Tanh>, ctnn::Dense<4, ctnn::Softmax>>>);
-static_assert(std::is_same_v<exported_double::Network,
-                             ctnn::Network<double, ctnn::Input<2>, ctnn::Dense<7, ctnn::LeakyReLU<std::ratio<1, 10>>>,
-                                           ctnn::Dense<5, ctnn::ELU<std::ratio<1, 2>>>, ctnn::Dense<4, ctnn::RReLU<>>,
-                                           ctnn::Dense<3, ctnn::Swish<>>, ctnn::Dense<3, ctnn::Softplus>,
-                                           ctnn::Dense<1, ctnn::Sigmoid>>>);
+static_assert(
+    std::is_same_v<exported_float::Network, ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<8, ctnn::PReLU>,
+                                                          ctnn::Dense<6, ctnn::Tanh>, ctnn::Dense<4, ctnn::Softmax>>>);
+static_assert(
+    std::is_same_v<
+        exported_double::Network,
+        ctnn::Network<double, ctnn::Input<2>, ctnn::Dense<7, ctnn::LeakyReLU::with<std::ratio<1, 10>>>,
+                      ctnn::Dense<5, ctnn::ELU::with<std::ratio<1, 2>>>, ctnn::Dense<4, ctnn::RReLU>,
+                      ctnn::Dense<3, ctnn::Swish>, ctnn::Dense<3, ctnn::Softplus>, ctnn::Dense<1, ctnn::Sigmoid>>>);
 
 static_assert(std::is_same_v<exported_large::Network,
                              ctnn::Network<float, ctnn::Input<784>, ctnn::Dense<128, ctnn::ReLU>,

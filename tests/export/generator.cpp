@@ -20,12 +20,12 @@
 namespace {
 
 // The consumer checks that the headers declare exactly these types.
-using FloatNet = ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<8, ctnn::PReLU<>>, ctnn::Dense<6, ctnn::Tanh>,
+using FloatNet = ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<8, ctnn::PReLU>, ctnn::Dense<6, ctnn::Tanh>,
                                ctnn::Dense<4, ctnn::Softmax>>;
 using DoubleNet =
-    ctnn::Network<double, ctnn::Input<2>, ctnn::Dense<7, ctnn::LeakyReLU<std::ratio<1, 10>>>,
-                  ctnn::Dense<5, ctnn::ELU<std::ratio<1, 2>>>, ctnn::Dense<4, ctnn::RReLU<>>,
-                  ctnn::Dense<3, ctnn::Swish<>>, ctnn::Dense<3, ctnn::Softplus>, ctnn::Dense<1, ctnn::Sigmoid>>;
+    ctnn::Network<double, ctnn::Input<2>, ctnn::Dense<7, ctnn::LeakyReLU::with<std::ratio<1, 10>>>,
+                  ctnn::Dense<5, ctnn::ELU::with<std::ratio<1, 2>>>, ctnn::Dense<4, ctnn::RReLU>,
+                  ctnn::Dense<3, ctnn::Swish>, ctnn::Dense<3, ctnn::Softplus>, ctnn::Dense<1, ctnn::Sigmoid>>;
 
 using LargeNet = ctnn::Network<float, ctnn::Input<784>, ctnn::Dense<128, ctnn::ReLU>, ctnn::Dense<64, ctnn::ReLU>,
                                ctnn::Dense<10, ctnn::Softmax>>;

@@ -90,27 +90,28 @@ std::optional<std::string> expected_ratio(std::string_view text) {
     return "std::ratio<" + std::to_string(*num) + ", " + std::to_string(*den) + '>';
 }
 
-/// An activation as ActivationSpelling spells it: its id up to '(' and its C++ name up to '<', and its ratio count.
+/// An activation as ActivationSpelling spells it, from the type users name (for a parametric activation, the one with
+/// the default ratios): its id up to '(', its C++ name, its ratio count and its whole id (the default ratios').
 struct Spelling {
     std::string id;
     std::string cpp_name;
     std::size_t ratios = 0;
+    std::string default_id;
 };
 
 template <class Act>
 Spelling spelling(std::size_t ratios) {
     const std::string id = ctnn::io::activation_id<Act>();
-    const std::string cpp = ctnn::io::activation_cpp_name<Act>();
-    return {id.substr(0, id.find('(')), cpp.substr(0, cpp.find('<')), ratios};
+    return {id.substr(0, id.find('(')), ctnn::io::activation_cpp_name<Act>(), ratios, id};
 }
 
 const std::vector<Spelling>& spellings() {
     static const std::vector<Spelling> all = {
         spelling<ctnn::Sigmoid>(0),  spelling<ctnn::Tanh>(0),    spelling<ctnn::ReLU>(0),
         spelling<ctnn::Softplus>(0), spelling<ctnn::Abs>(0),     spelling<ctnn::BinaryStep>(0),
-        spelling<ctnn::Linear>(0),   spelling<ctnn::Softmax>(0), spelling<ctnn::LeakyReLU<>>(1),
-        spelling<ctnn::ELU<>>(1),    spelling<ctnn::Swish<>>(1), spelling<ctnn::PReLU<>>(1),
-        spelling<ctnn::RReLU<>>(2),
+        spelling<ctnn::Linear>(0),   spelling<ctnn::Softmax>(0), spelling<ctnn::LeakyReLU>(1),
+        spelling<ctnn::ELU>(1),      spelling<ctnn::Swish>(1),   spelling<ctnn::PReLU>(1),
+        spelling<ctnn::RReLU>(2),
     };
     return all;
 }
@@ -125,13 +126,14 @@ std::optional<std::string> expected_activation(std::string_view id) {
         const std::vector<std::string_view> arguments =
             split(id.substr(s.id.size() + 1, id.size() - s.id.size() - 2), ',');
         if (arguments.size() != s.ratios) return std::nullopt;
-        std::string cpp = s.cpp_name + '<';
+        // The default ratios are spelt by the name alone, others by `Name::with<...>`.
+        std::string cpp = s.cpp_name + "::with<";
         for (std::size_t k = 0; k < arguments.size(); ++k) {
             const auto ratio = expected_ratio(arguments[k]);
             if (!ratio) return std::nullopt;
             cpp += (k == 0 ? "" : ", ") + *ratio;
         }
-        return cpp + '>';
+        return id == s.default_id ? s.cpp_name : cpp + '>';
     }
     return std::nullopt;
 }
@@ -160,9 +162,10 @@ void check_written(ctnn_fuzz::named_network<Net> = {}) {
 
 constexpr std::intmax_t intmax = INTMAX_MAX;
 using Extremes =
-    ctnn::Network<double, ctnn::Input<1>, ctnn::Dense<1, ctnn::LeakyReLU<std::ratio<-1, 1000000000000000000>>>,
-                  ctnn::Dense<1, ctnn::ELU<std::ratio<intmax, 2>>>, ctnn::Dense<1, ctnn::Swish<std::ratio<-intmax>>>,
-                  ctnn::Dense<1, ctnn::RReLU<std::ratio<1, 1000000000000000000>, std::ratio<1, 3>>>>;
+    ctnn::Network<double, ctnn::Input<1>, ctnn::Dense<1, ctnn::LeakyReLU::with<std::ratio<-1, 1000000000000000000>>>,
+                  ctnn::Dense<1, ctnn::ELU::with<std::ratio<intmax, 2>>>,
+                  ctnn::Dense<1, ctnn::Swish::with<std::ratio<-intmax>>>,
+                  ctnn::Dense<1, ctnn::RReLU::with<std::ratio<1, 1000000000000000000>, std::ratio<1, 3>>>>;
 
 void check_all_written() {
     ctnn_fuzz::for_each_weights_network([](auto n) { check_written(n); });

@@ -24,11 +24,12 @@ namespace ctnn_fuzz {
 using SmallFloat = ctnn::Network<float, ctnn::Input<2>, ctnn::Dense<3, ctnn::Tanh>, ctnn::Dense<1, ctnn::Sigmoid>>;
 using SmallDouble = ctnn::Network<double, ctnn::Input<2>, ctnn::Dense<3, ctnn::Tanh>, ctnn::Dense<1, ctnn::Sigmoid>>;
 using OneLayer = ctnn::Network<float, ctnn::Input<2>, ctnn::Dense<3, ctnn::Tanh>>;
-using Rectifiers = ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<4, ctnn::PReLU<>>,
-                                 ctnn::Dense<3, ctnn::LeakyReLU<std::ratio<-1, 10>>>, ctnn::Dense<2, ctnn::Softmax>>;
-using Smooth =
-    ctnn::Network<double, ctnn::Input<1>, ctnn::Dense<2, ctnn::RReLU<>>, ctnn::Dense<2, ctnn::ELU<std::ratio<3, 2>>>,
-                  ctnn::Dense<2, ctnn::Swish<>>, ctnn::Dense<1, ctnn::Linear>>;
+using Rectifiers =
+    ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<4, ctnn::PReLU>,
+                  ctnn::Dense<3, ctnn::LeakyReLU::with<std::ratio<-1, 10>>>, ctnn::Dense<2, ctnn::Softmax>>;
+using Smooth = ctnn::Network<double, ctnn::Input<1>, ctnn::Dense<2, ctnn::RReLU>,
+                             ctnn::Dense<2, ctnn::ELU::with<std::ratio<3, 2>>>, ctnn::Dense<2, ctnn::Swish>,
+                             ctnn::Dense<1, ctnn::Linear>>;
 
 /// Every network, with the name of its seed file.
 template <class Net>

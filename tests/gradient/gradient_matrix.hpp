@@ -13,9 +13,9 @@
 namespace ctnn_test {
 
 // Non-default parameters, so the checks see the parameter used.
-using LeakyTenth = ctnn::LeakyReLU<std::ratio<1, 10>>;
-using EluHalf = ctnn::ELU<std::ratio<1, 2>>;
-using SwishTwo = ctnn::Swish<std::ratio<2>>;
+using LeakyTenth = ctnn::LeakyReLU::with<std::ratio<1, 10>>;
+using EluHalf = ctnn::ELU::with<std::ratio<1, 2>>;
+using SwishTwo = ctnn::Swish::with<std::ratio<2>>;
 
 /// `kink_share`: the share of entries allowed to need a smaller step; the loose float
 /// self-check takes a large step, so it crosses more kinks and steps.
@@ -59,4 +59,4 @@ void require_correct_gradients(std::uint64_t seed) {
 
 #define CTNN_TEST_HIDDEN_ACTIVATIONS                                                                  \
     ctnn::Sigmoid, ctnn::Tanh, ctnn::ReLU, ctnn::Softplus, ctnn_test::LeakyTenth, ctnn_test::EluHalf, \
-        ctnn_test::SwishTwo, ctnn::PReLU<>, ctnn::RReLU<>, ctnn::Abs, ctnn::BinaryStep, ctnn::Linear
+        ctnn_test::SwishTwo, ctnn::PReLU, ctnn::RReLU, ctnn::Abs, ctnn::BinaryStep, ctnn::Linear

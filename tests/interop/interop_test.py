@@ -160,7 +160,7 @@ class Interop(TestCase):
             with self.subTest(model=str(model)):
                 with self.assertRaisesRegex(interop.InteropError, message):
                     interop.model_to_ctnn(model)
-        # A Heaviside step (ctnn::BinaryStep) and Swish<beta != 1> have no PyTorch module.
+        # A Heaviside step (ctnn::BinaryStep) and Swish::with<beta != 1> have no PyTorch module.
         for text, message in [("float;2;1:binary_step", "Heaviside step"), ("float;2;1:swish(2)", "Swish")]:
             with self.subTest(text=text):
                 path = self.dir / "step.ctnn"
@@ -174,8 +174,11 @@ class Interop(TestCase):
         self.assertEqual(interop.activation_id(nn.ELU(), 4, False), "elu(1)")
         self.assertEqual(interop.activation_id(nn.LeakyReLU(-0.75), 4, False), "leaky_relu(-3/4)")
         self.assertEqual(interop.cpp_type("double;2;3:rrelu(1/8,1/3);1:elu(1)"),
-                         "ctnn::Network<double, ctnn::Input<2>, ctnn::Dense<3, ctnn::RReLU<std::ratio<1, 8>, "
-                         "std::ratio<1, 3>>>, ctnn::Dense<1, ctnn::ELU<std::ratio<1>>>>")
+                         "ctnn::Network<double, ctnn::Input<2>, ctnn::Dense<3, ctnn::RReLU>, "
+                         "ctnn::Dense<1, ctnn::ELU>>")
+        self.assertEqual(interop.cpp_type("float;2;3:rrelu(1/8,1/2);1:elu(3)"),
+                         "ctnn::Network<float, ctnn::Input<2>, ctnn::Dense<3, ctnn::RReLU::with<std::ratio<1, 8>, "
+                         "std::ratio<1, 2>>>, ctnn::Dense<1, ctnn::ELU::with<std::ratio<3>>>>")
 
     def test_command_line(self):
         model_file = self.dir / "my_model.py"

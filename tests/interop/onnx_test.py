@@ -8,7 +8,10 @@ Reshape of a [N, 1, 3] input), and ONNX graphs
 are written node by node with onnx.helper (Gemm with transB=0, MatMul + Add, Add before the MatMul's output, Softmax of
 opset 11); the tool converts each into a ctnn weights file, and run_network's outputs must agree with PyTorch's (rtol
 1e-5 for float, 1e-12 for double). Models ctnn cannot represent (Conv, Dropout in training mode, SiLU's Mul, a skip
-connection, an inexact alpha, Gemm's alpha, a hidden Softmax, ...) are refused in one line that names the node.
+connection, an inexact alpha, Gemm's alpha, a hidden Softmax, a BatchNormalization after an activation, first or in
+training mode, ...) are refused in one line that names the node. A BatchNormalization right after a Gemm or MatMul + Add
+(torch's BatchNorm1d, with running statistics set away from their initial values) is folded into that layer, and the
+outputs must agree with PyTorch's eval-mode outputs as above.
 """
 
 import warnings
@@ -67,7 +70,7 @@ class OnnxImport(TestCase):
                 nn.Linear(6, 2), nn.Sigmoid())),
             ("softplus_linear_tanh", torch.float64, nn.Sequential(
                 nn.Linear(5, 6), nn.Softplus(), nn.Linear(6, 4), nn.Identity(), nn.Linear(4, 3), nn.Tanh())),
-            # nn.SiLU exports as Sigmoid, then Mul of its input and output: ctnn's Swish<1>.
+            # nn.SiLU exports as Sigmoid, then Mul of its input and output: ctnn's Swish (beta 1).
             ("relu_silu_sigmoid", torch.float32, nn.Sequential(
                 nn.Linear(3, 6), nn.ReLU(), nn.Linear(6, 5), nn.SiLU(), nn.Linear(5, 2), nn.Sigmoid())),
         ]
@@ -118,6 +121,74 @@ class OnnxImport(TestCase):
                 self.assertIn(op, {node.op_type for node in onnx.load(str(path)).graph.node})
                 self.convert_and_compare(model, path, "tanh_relu_softmax", x, "float")
 
+    def test_batch_normalization_right_after_a_layer_is_folded_into_it(self):
+        def with_statistics(model, seed, fresh=()):
+            """BatchNorm1d layers with running statistics, scale and shift far from their initial 0, 1, 1, 0, except
+            those at the indices `fresh`, which get their initial values."""
+            generator = torch.Generator().manual_seed(seed)
+            with torch.no_grad():
+                for index, module in enumerate(model):
+                    if index in fresh:
+                        module.reset_parameters()
+                    elif isinstance(module, nn.BatchNorm1d):
+                        units = module.num_features
+                        module.running_mean.copy_(torch.randn(units, generator=generator))
+                        module.running_var.copy_(torch.rand(units, generator=generator) * 2.5 + 0.3)
+                        module.weight.copy_(torch.rand(units, generator=generator) * 1.5 + 0.5)
+                        module.bias.copy_(torch.randn(units, generator=generator) * 0.5)
+            return model.eval()
+
+        # As torch.onnx.export writes it: Gemm, then BatchNormalization (training_mode=0), with or without an
+        # activation after it.
+        cases = [
+            ("tanh_relu_softmax", torch.float32, nn.Sequential(
+                nn.Linear(3, 8), nn.BatchNorm1d(8), nn.Tanh(), nn.Linear(8, 6), nn.BatchNorm1d(6, eps=1e-3), nn.ReLU(),
+                nn.Linear(6, 4), nn.Softmax(dim=1))),
+            ("softplus_linear_tanh", torch.float64, nn.Sequential(
+                nn.Linear(5, 6), nn.BatchNorm1d(6), nn.Softplus(), nn.Linear(6, 4), nn.BatchNorm1d(4), nn.Linear(4, 3),
+                nn.Tanh())),
+        ]
+        for seed, (topology, dtype, model) in enumerate(cases):
+            with self.subTest(topology=topology):
+                torch.manual_seed(350 + seed)
+                # The second case's last BatchNorm1d keeps its initial values: the export shares its equal
+                # initializers through Identity nodes (running_var is an Identity of weight).
+                model = with_statistics(randomized(model, dtype), seed, fresh=(4,) if seed == 1 else ())
+                width = model[0].in_features
+                path = self.dir / "model.onnx"
+                export(model, path, torch.zeros(2, width, dtype=dtype))
+                ops = [node.op_type for node in onnx.load(str(path)).graph.node]
+                self.assertEqual(ops.count("BatchNormalization"), 2)
+                self.assertEqual("Identity" in ops, seed == 1)
+                x = torch.randn(64, width, generator=torch.Generator().manual_seed(seed), dtype=dtype) * 2
+                self.convert_and_compare(model, path, topology, x, "float" if dtype == torch.float32 else "double")
+
+        # Written with onnx.helper: MatMul + Add, then BatchNormalization with its own epsilon.
+        torch.manual_seed(352)
+        model = with_statistics(randomized(nn.Sequential(
+            nn.Linear(3, 8), nn.BatchNorm1d(8, eps=0.25), nn.Tanh(), nn.Linear(8, 6), nn.ReLU(), nn.Linear(6, 4),
+            nn.Softmax(dim=-1))), 2)
+        linear, norm = [m for m in model if isinstance(m, nn.Linear)], model[1]
+        nodes = [
+            helper.make_node("MatMul", ["x", "w1"], ["p1"], name="matmul"),
+            helper.make_node("Add", ["p1", "b1"], ["z1"], name="add"),
+            helper.make_node("BatchNormalization", ["z1", "gamma", "beta", "mean", "var"], ["n1"], name="norm",
+                             epsilon=0.25),
+            helper.make_node("Tanh", ["n1"], ["h1"], name="tanh"),
+            helper.make_node("Gemm", ["h1", "w2", "b2"], ["z2"], name="gemm", transB=1),
+            helper.make_node("Relu", ["z2"], ["h2"], name="relu"),
+            helper.make_node("Gemm", ["h2", "w3", "b3"], ["z3"], name="last", transB=1),
+            helper.make_node("Softmax", ["z3"], ["y"], name="softmax", axis=-1),
+        ]
+        parameters = {"w1": linear[0].weight.detach().numpy().T, "b1": linear[0].bias, "gamma": norm.weight,
+                      "beta": norm.bias, "mean": norm.running_mean, "var": norm.running_var, "w2": linear[1].weight,
+                      "b2": linear[1].bias, "w3": linear[2].weight, "b3": linear[2].bias}
+        path = self.dir / "handmade.onnx"
+        onnx.save(graph_model(nodes, {name: np.asarray(value.detach().numpy() if torch.is_tensor(value) else value)
+                                      for name, value in parameters.items()}, 3, 4, opset=15), str(path))
+        x = torch.randn(64, 3, generator=torch.Generator().manual_seed(7)) * 2
+        self.convert_and_compare(model, path, "tanh_relu_softmax", x, "float")
+
     def test_graphs_written_with_onnx_helper_agree(self):
         torch.manual_seed(320)
         model = randomized(nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 6), nn.ReLU(), nn.Linear(6, 4),
@@ -160,8 +231,8 @@ class OnnxImport(TestCase):
         self.assertIn("float;4;7:prelu(1/4);5:leaky_relu(1/10);6:elu(1/2);2:sigmoid", printed)
         text = header.read_text()
         self.assertIn("namespace net {", text)
-        self.assertIn("using Network = ctnn::Network<float, ctnn::Input<4>, ctnn::Dense<7, ctnn::PReLU<std::ratio<1, "
-                      "4>>>, ctnn::Dense<5, ctnn::LeakyReLU<std::ratio<1, 10>>>", text)
+        self.assertIn("using Network = ctnn::Network<float, ctnn::Input<4>, ctnn::Dense<7, ctnn::PReLU>, "
+                      "ctnn::Dense<5, ctnn::LeakyReLU::with<std::ratio<1, 10>>>", text)
         x = torch.randn(32, 4, generator=torch.Generator().manual_seed(3)) * 2
         with torch.no_grad():
             expected = model(x).numpy()
@@ -195,6 +266,12 @@ class OnnxImport(TestCase):
         training_dropout_model.graph.initializer.append(numpy_helper.from_array(np.array(True), "training"))
         onnx.save(training_dropout_model, str(training_dropout))
         (self.dir / "text.onnx").write_text("not a model\n")
+        training_batch_norm = self.dir / "training_batch_norm.onnx"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU()).train(), torch.zeros(2, 3),
+                              str(training_batch_norm), training=torch.onnx.TrainingMode.TRAINING,
+                              do_constant_folding=False)
         cases = [
             (exported("conv", nn.Sequential(nn.Conv1d(1, 2, 3), nn.Flatten(), nn.Linear(2, 1)), torch.zeros(1, 1, 3)),
              "node '/0/Conv' (Conv): is not supported"),
@@ -216,6 +293,16 @@ class OnnxImport(TestCase):
              "node '/2/Relu' (Relu): follows node '/1/Tanh' (Tanh): each ctnn layer has one activation"),
             (exported("activation_first", nn.Sequential(nn.Tanh(), nn.Linear(3, 4)), torch.zeros(1, 3)),
              "(Tanh): comes before the first Gemm or MatMul"),
+            (exported("batch_norm_after_activation", nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.BatchNorm1d(4),
+                                                                    nn.Linear(4, 2)), torch.zeros(2, 3)),
+             "node '/2/BatchNormalization' (BatchNormalization): follows node '/1/Relu' (Relu): ctnn folds a "
+             "BatchNormalization only into the Gemm or MatMul (+ Add) right before it, not after an activation; put "
+             "the BatchNorm between the Linear layer and its activation"),
+            (exported("batch_norm_first", nn.Sequential(nn.BatchNorm1d(3), nn.Linear(3, 4)), torch.zeros(2, 3)),
+             "node '/0/BatchNormalization' (BatchNormalization): comes before the first Gemm or MatMul: ctnn folds a "
+             "BatchNormalization into the fully connected layer right before it"),
+            (training_batch_norm, "(BatchNormalization): is in training mode (it uses the batch's statistics); export "
+             "the model in eval mode"),
             (handmade("alpha", [helper.make_node("Gemm", ["x", "w", "b"], ["y"], name="g", alpha=2.0)],
                       {"w": w, "b": b}), "node 'g' (Gemm): alpha=2.0: only 1 is supported"),
             (handmade("softmax_axis", [helper.make_node("MatMul", ["x", "w"], ["z"], name="mm"),

@@ -28,16 +28,17 @@ namespace {
 using TanhReluSoftmax = ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<8, ctnn::Tanh>, ctnn::Dense<6, ctnn::ReLU>,
                                       ctnn::Dense<4, ctnn::Softmax>>;
 // prelu, leaky, elu and a sigmoid output; float.
-using PreluLeakyEluSigmoid = ctnn::Network<float, ctnn::Input<4>, ctnn::Dense<7, ctnn::PReLU<>>,
-                                           ctnn::Dense<5, ctnn::LeakyReLU<std::ratio<1, 10>>>,
-                                           ctnn::Dense<6, ctnn::ELU<std::ratio<1, 2>>>, ctnn::Dense<2, ctnn::Sigmoid>>;
+using PreluLeakyEluSigmoid =
+    ctnn::Network<float, ctnn::Input<4>, ctnn::Dense<7, ctnn::PReLU>,
+                  ctnn::Dense<5, ctnn::LeakyReLU::with<std::ratio<1, 10>>>,
+                  ctnn::Dense<6, ctnn::ELU::with<std::ratio<1, 2>>>, ctnn::Dense<2, ctnn::Sigmoid>>;
 // softplus, silu, rrelu and a linear output; double.
 using SoftplusSiluRreluLinear =
-    ctnn::Network<double, ctnn::Input<2>, ctnn::Dense<5, ctnn::Softplus>, ctnn::Dense<5, ctnn::Swish<>>,
-                  ctnn::Dense<4, ctnn::RReLU<>>, ctnn::Dense<3, ctnn::Linear>>;
+    ctnn::Network<double, ctnn::Input<2>, ctnn::Dense<5, ctnn::Softplus>, ctnn::Dense<5, ctnn::Swish>,
+                  ctnn::Dense<4, ctnn::RReLU>, ctnn::Dense<3, ctnn::Linear>>;
 
 // SiLU (ONNX's Sigmoid then Mul) between a ReLU and a sigmoid output.
-using ReluSiluSigmoid = ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<6, ctnn::ReLU>, ctnn::Dense<5, ctnn::Swish<>>,
+using ReluSiluSigmoid = ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<6, ctnn::ReLU>, ctnn::Dense<5, ctnn::Swish>,
                                       ctnn::Dense<2, ctnn::Sigmoid>>;
 
 // Softplus, an identity between layers and a tanh output; double (ONNX).

@@ -89,21 +89,21 @@ struct mlp_1_1 {
 
 struct mlp_3_5prelu_2 {
     template <class Arch, class T>
-    using net = ctnn::BasicNetwork<Arch, T, Input<3>, Dense<5, PReLU<>>, Dense<2, Linear>>;
+    using net = ctnn::BasicNetwork<Arch, T, Input<3>, Dense<5, PReLU>, Dense<2, Linear>>;
     static constexpr topology<2> shape{{3, 5, 2}, {true, false}};
 };
 
 // RReLU draws its slopes at random and stores none.
 struct mlp_7_3rrelu_9_4 {
     template <class Arch, class T>
-    using net = ctnn::BasicNetwork<Arch, T, Input<7>, Dense<3, RReLU<>>, Dense<9, ELU<>>, Dense<4, Softmax>>;
+    using net = ctnn::BasicNetwork<Arch, T, Input<7>, Dense<3, RReLU>, Dense<9, ELU>, Dense<4, Softmax>>;
     static constexpr topology<3> shape{{7, 3, 9, 4}, {false, false, false}};
 };
 
 // Widths that are multiples of every register width: no padding on any architecture.
 struct mlp_8_32_16 {
     template <class Arch, class T>
-    using net = ctnn::BasicNetwork<Arch, T, Input<8>, Dense<32, PReLU<>>, Dense<16, Linear>>;
+    using net = ctnn::BasicNetwork<Arch, T, Input<8>, Dense<32, PReLU>, Dense<16, Linear>>;
     static constexpr topology<2> shape{{8, 32, 16}, {true, false}};
 };
 
@@ -112,8 +112,8 @@ struct mlp_every_activation {
     template <class Arch, class T>
     using net =
         ctnn::BasicNetwork<Arch, T, Input<4>, Dense<3, Sigmoid>, Dense<5, Tanh>, Dense<2, ReLU>, Dense<6, Softplus>,
-                           Dense<3, LeakyReLU<>>, Dense<4, ELU<>>, Dense<5, Swish<>>, Dense<3, PReLU<>>,
-                           Dense<2, RReLU<>>, Dense<7, Abs>, Dense<3, BinaryStep>, Dense<5, Linear>, Dense<3, Softmax>>;
+                           Dense<3, LeakyReLU>, Dense<4, ELU>, Dense<5, Swish>, Dense<3, PReLU>, Dense<2, RReLU>,
+                           Dense<7, Abs>, Dense<3, BinaryStep>, Dense<5, Linear>, Dense<3, Softmax>>;
     static constexpr topology<13> shape{
         {4, 3, 5, 2, 6, 3, 4, 5, 3, 2, 7, 3, 5, 3},
         {false, false, false, false, false, false, false, true, false, false, false, false, false}};
@@ -266,14 +266,15 @@ static_assert(ctnn::Network<double, Input<1>, Dense<1, Linear>>::parameter_count
 static_assert(ctnn::Network<double, Input<1>, Dense<1, Linear>>::layer_count == 1);
 
 // PReLU adds one learned slope per unit; RReLU, whose slopes are random, adds none.
-static_assert(ctnn::Network<float, Input<3>, Dense<5, PReLU<>>, Dense<2, Linear>>::parameter_count ==
+static_assert(ctnn::Network<float, Input<3>, Dense<5, PReLU>, Dense<2, Linear>>::parameter_count ==
               (3 * 5 + 5 + 5) + (5 * 2 + 2));
-static_assert(ctnn::Network<float, Input<3>, Dense<5, PReLU<>>, Dense<2, Linear>>::parameter_count ==
+static_assert(ctnn::Network<float, Input<3>, Dense<5, PReLU>, Dense<2, Linear>>::parameter_count ==
               ctnn::Network<float, Input<3>, Dense<5, ReLU>, Dense<2, Linear>>::parameter_count + 5);
-static_assert(ctnn::Network<float, Input<3>, Dense<5, RReLU<>>, Dense<2, Linear>>::parameter_count ==
+static_assert(ctnn::Network<float, Input<3>, Dense<5, RReLU>, Dense<2, Linear>>::parameter_count ==
               ctnn::Network<float, Input<3>, Dense<5, ReLU>, Dense<2, Linear>>::parameter_count);
-static_assert(ctnn::Network<float, Input<3>, Dense<5, ReLU>, Dense<2, PReLU<std::ratio<1, 10>>>>::parameter_count ==
-              (3 * 5 + 5) + (5 * 2 + 2 + 2));
+static_assert(
+    ctnn::Network<float, Input<3>, Dense<5, ReLU>, Dense<2, PReLU::with<std::ratio<1, 10>>>>::parameter_count ==
+    (3 * 5 + 5) + (5 * 2 + 2 + 2));
 
 using Every = mlp_every_activation::net<default_arch, float>;
 static_assert(Every::layer_count == 13);
@@ -358,8 +359,8 @@ static_assert(std::is_same_v<decltype(std::declval<const Mnist&>().forward(std::
 template <class... Acts>
 struct type_list {};
 
-using all_activations = type_list<Sigmoid, Tanh, ReLU, Softplus, LeakyReLU<>, ELU<>, Swish<>, PReLU<>, RReLU<>, Abs,
-                                  BinaryStep, Linear, Softmax>;
+using all_activations =
+    type_list<Sigmoid, Tanh, ReLU, Softplus, LeakyReLU, ELU, Swish, PReLU, RReLU, Abs, BinaryStep, Linear, Softmax>;
 
 template <class... Acts>
 constexpr bool all_are_activations(type_list<Acts...>) {
@@ -371,40 +372,60 @@ static_assert(ctnn::Activation<Sigmoid>);
 static_assert(ctnn::Activation<Tanh>);
 static_assert(ctnn::Activation<ReLU>);
 static_assert(ctnn::Activation<Softplus>);
-static_assert(ctnn::Activation<LeakyReLU<>>);
-static_assert(ctnn::Activation<LeakyReLU<std::ratio<1, 5>>>);
-static_assert(ctnn::Activation<ELU<>>);
-static_assert(ctnn::Activation<ELU<std::ratio<1, 2>>>);
-static_assert(ctnn::Activation<Swish<>>);
-static_assert(ctnn::Activation<Swish<std::ratio<2>>>);
-static_assert(ctnn::Activation<PReLU<>>);
-static_assert(ctnn::Activation<PReLU<std::ratio<1, 10>>>);
-static_assert(ctnn::Activation<RReLU<>>);
-static_assert(ctnn::Activation<RReLU<std::ratio<1, 10>, std::ratio<1, 10>>>);
+static_assert(ctnn::Activation<LeakyReLU>);
+static_assert(ctnn::Activation<LeakyReLU::with<std::ratio<1, 5>>>);
+static_assert(ctnn::Activation<ELU>);
+static_assert(ctnn::Activation<ELU::with<std::ratio<1, 2>>>);
+static_assert(ctnn::Activation<Swish>);
+static_assert(ctnn::Activation<Swish::with<std::ratio<2>>>);
+static_assert(ctnn::Activation<PReLU>);
+static_assert(ctnn::Activation<PReLU::with<std::ratio<1, 10>>>);
+static_assert(ctnn::Activation<RReLU>);
+static_assert(ctnn::Activation<RReLU::with<std::ratio<1, 10>, std::ratio<1, 10>>>);
 static_assert(ctnn::Activation<Abs>);
 static_assert(ctnn::Activation<BinaryStep>);
 static_assert(ctnn::Activation<Linear>);
 static_assert(ctnn::Activation<Softmax>);
+
+// The parametric activations are types with PyTorch's defaults; `::with<...>` names others, and with the default
+// ratios (reduced or not) it names the very same type, so both spellings are interchangeable.
+static_assert(std::is_same_v<LeakyReLU::with<std::ratio<1, 100>>, LeakyReLU>);
+static_assert(std::is_same_v<LeakyReLU::with<std::ratio<2, 200>>, LeakyReLU>);
+static_assert(std::is_same_v<ELU::with<std::ratio<1>>, ELU>);
+static_assert(std::is_same_v<Swish::with<std::ratio<1>>, Swish>);
+static_assert(std::is_same_v<PReLU::with<std::ratio<1, 4>>, PReLU>);
+static_assert(std::is_same_v<RReLU::with<std::ratio<1, 8>, std::ratio<1, 3>>, RReLU>);
+static_assert(!std::is_same_v<LeakyReLU::with<std::ratio<1, 5>>, LeakyReLU>);
+static_assert(!std::is_same_v<RReLU::with<std::ratio<1, 8>, std::ratio<1, 2>>, RReLU>);
+static_assert(std::is_same_v<LeakyReLU::with<std::ratio<1, 5>>::with<std::ratio<1, 100>>, LeakyReLU>);
+static_assert(std::is_same_v<ctnn::BasicLeakyReLU<std::ratio<1, 100>>, LeakyReLU>);
+static_assert(std::is_same_v<ctnn::BasicELU<std::ratio<1>>, ELU>);
+static_assert(std::is_same_v<ctnn::BasicSwish<std::ratio<1>>, Swish>);
+static_assert(std::is_same_v<ctnn::BasicPReLU<std::ratio<1, 4>>, PReLU>);
+static_assert(std::is_same_v<ctnn::BasicRReLU<std::ratio<1, 8>, std::ratio<1, 3>>, RReLU>);
+static_assert(std::is_same_v<Dense<8, PReLU>, Dense<8, PReLU::with<std::ratio<1, 4>>>>);
+static_assert(std::ratio_equal_v<PReLU::initial_slope, std::ratio<1, 4>>);
+static_assert(std::ratio_equal_v<RReLU::lower, std::ratio<1, 8>> && std::ratio_equal_v<RReLU::upper, std::ratio<1, 3>>);
 
 // Unit-by-unit activations without parameters of their own.
 static_assert(ctnn::ElementwiseActivation<Sigmoid> && !ctnn::SlopedActivation<Sigmoid>);
 static_assert(ctnn::ElementwiseActivation<Tanh> && !ctnn::SlopedActivation<Tanh>);
 static_assert(ctnn::ElementwiseActivation<ReLU> && !ctnn::SlopedActivation<ReLU>);
 static_assert(ctnn::ElementwiseActivation<Softplus> && !ctnn::SlopedActivation<Softplus>);
-static_assert(ctnn::ElementwiseActivation<LeakyReLU<>> && !ctnn::SlopedActivation<LeakyReLU<>>);
-static_assert(ctnn::ElementwiseActivation<ELU<>> && !ctnn::SlopedActivation<ELU<>>);
-static_assert(ctnn::ElementwiseActivation<Swish<>> && !ctnn::SlopedActivation<Swish<>>);
+static_assert(ctnn::ElementwiseActivation<LeakyReLU> && !ctnn::SlopedActivation<LeakyReLU>);
+static_assert(ctnn::ElementwiseActivation<ELU> && !ctnn::SlopedActivation<ELU>);
+static_assert(ctnn::ElementwiseActivation<Swish> && !ctnn::SlopedActivation<Swish>);
 static_assert(ctnn::ElementwiseActivation<Abs> && !ctnn::SlopedActivation<Abs>);
 static_assert(ctnn::ElementwiseActivation<BinaryStep> && !ctnn::SlopedActivation<BinaryStep>);
 static_assert(ctnn::ElementwiseActivation<Linear> && !ctnn::SlopedActivation<Linear>);
 
 // Leaky rectifiers with a slope per unit: learned (PReLU) or drawn at random (RReLU).
-static_assert(ctnn::SlopedActivation<PReLU<>> && !ctnn::ElementwiseActivation<PReLU<>>);
-static_assert(ctnn::SlopedActivation<RReLU<>> && !ctnn::ElementwiseActivation<RReLU<>>);
-static_assert(ctnn::has_learned_slope<PReLU<>> && !ctnn::has_random_slope<PReLU<>>);
-static_assert(ctnn::has_random_slope<RReLU<>> && !ctnn::has_learned_slope<RReLU<>>);
+static_assert(ctnn::SlopedActivation<PReLU> && !ctnn::ElementwiseActivation<PReLU>);
+static_assert(ctnn::SlopedActivation<RReLU> && !ctnn::ElementwiseActivation<RReLU>);
+static_assert(ctnn::has_learned_slope<PReLU> && !ctnn::has_random_slope<PReLU>);
+static_assert(ctnn::has_random_slope<RReLU> && !ctnn::has_learned_slope<RReLU>);
 static_assert(!ctnn::has_learned_slope<ReLU> && !ctnn::has_random_slope<ReLU>);
-static_assert(!ctnn::has_learned_slope<LeakyReLU<>> && !ctnn::has_random_slope<LeakyReLU<>>);
+static_assert(!ctnn::has_learned_slope<LeakyReLU> && !ctnn::has_random_slope<LeakyReLU>);
 static_assert(!ctnn::has_learned_slope<Softmax> && !ctnn::has_random_slope<Softmax>);
 
 // Softmax couples its units: neither shape, an activation only by name.

@@ -50,7 +50,7 @@ using Net_2_16_16_1 =
     ctnn::BasicNetwork<Arch, T, Input<2>, Dense<16, ctnn::ReLU>, Dense<16, ctnn::Tanh>, Dense<1, ctnn::Sigmoid>>;
 template <class Arch, class T>
 using Net_7_3rrelu_9prelu_4 =
-    ctnn::BasicNetwork<Arch, T, Input<7>, Dense<3, ctnn::RReLU<>>, Dense<9, ctnn::PReLU<>>, Dense<4, ctnn::Softmax>>;
+    ctnn::BasicNetwork<Arch, T, Input<7>, Dense<3, ctnn::RReLU>, Dense<9, ctnn::PReLU>, Dense<4, ctnn::Softmax>>;
 template <class Arch, class T>
 using Mnist =
     ctnn::BasicNetwork<Arch, T, Input<784>, Dense<128, ctnn::ReLU>, Dense<64, ctnn::ReLU>, Dense<10, ctnn::Softmax>>;

@@ -66,23 +66,23 @@ struct spec_of<ctnn::Softmax> {
     static ActivationSpec get() { return {Kind::softmax}; }
 };
 template <class R>
-struct spec_of<ctnn::LeakyReLU<R>> {
+struct spec_of<ctnn::BasicLeakyReLU<R>> {
     static ActivationSpec get() { return {Kind::leaky, ratio_of<R>()}; }
 };
 template <class R>
-struct spec_of<ctnn::ELU<R>> {
+struct spec_of<ctnn::BasicELU<R>> {
     static ActivationSpec get() { return {Kind::elu, ratio_of<R>()}; }
 };
 template <class R>
-struct spec_of<ctnn::Swish<R>> {
+struct spec_of<ctnn::BasicSwish<R>> {
     static ActivationSpec get() { return {Kind::swish, ratio_of<R>()}; }
 };
 template <class R>
-struct spec_of<ctnn::PReLU<R>> {
+struct spec_of<ctnn::BasicPReLU<R>> {
     static ActivationSpec get() { return {Kind::prelu}; }
 };
 template <class L, class U>
-struct spec_of<ctnn::RReLU<L, U>> {
+struct spec_of<ctnn::BasicRReLU<L, U>> {
     static ActivationSpec get() { return {Kind::rrelu, (ratio_of<L>() + ratio_of<U>()) / 2}; }
 };
 

@@ -28,7 +28,7 @@ namespace {
 
 using ctnn_test::expect;
 
-using Net = ctnn::Network<float, ctnn::Input<6>, ctnn::Dense<24, ctnn::RReLU<>>, ctnn::Dense<12, ctnn::Tanh>,
+using Net = ctnn::Network<float, ctnn::Input<6>, ctnn::Dense<24, ctnn::RReLU>, ctnn::Dense<12, ctnn::Tanh>,
                           ctnn::Dense<3, ctnn::Softmax>>;
 using Loss = ctnn::CategoricalCrossEntropy;
 using Input = Net::input_type;

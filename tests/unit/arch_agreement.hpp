@@ -49,17 +49,17 @@ using ctnn::Input;
 template <class T>
 using topologies =
     std::tuple<topology<T, ctnn::MeanSquaredError, Input<3>, Dense<7, ctnn::Tanh>, Dense<9, ctnn::ReLU>,
-                        Dense<17, ctnn::PReLU<std::ratio<1, 10>>>, Dense<1, ctnn::Linear>>,
-               topology<T, ctnn::CategoricalCrossEntropy, Input<9>, Dense<17, ctnn::PReLU<>>, Dense<3, ctnn::RReLU<>>,
+                        Dense<17, ctnn::PReLU::with<std::ratio<1, 10>>>, Dense<1, ctnn::Linear>>,
+               topology<T, ctnn::CategoricalCrossEntropy, Input<9>, Dense<17, ctnn::PReLU>, Dense<3, ctnn::RReLU>,
                         Dense<7, ctnn::Softmax>>,
-               topology<T, ctnn::BinaryCrossEntropy, Input<1>, Dense<33, ctnn::ELU<>>, Dense<7, ctnn::Swish<>>,
+               topology<T, ctnn::BinaryCrossEntropy, Input<1>, Dense<33, ctnn::ELU>, Dense<7, ctnn::Swish>,
                         Dense<3, ctnn::Sigmoid>>,
-               topology<T, ctnn::BinaryCrossEntropy, Input<17>, Dense<9, ctnn::Softplus>, Dense<33, ctnn::LeakyReLU<>>,
+               topology<T, ctnn::BinaryCrossEntropy, Input<17>, Dense<9, ctnn::Softplus>, Dense<33, ctnn::LeakyReLU>,
                         Dense<1, ctnn::Sigmoid>>,
                topology<T, ctnn::MeanSquaredError, Input<7>, Dense<3, ctnn::Abs>, Dense<17, ctnn::Sigmoid>,
-                        Dense<9, ctnn::Swish<std::ratio<3, 2>>>, Dense<3, ctnn::Linear>>,
-               topology<T, ctnn::CategoricalCrossEntropy, Input<33>, Dense<1, ctnn::ELU<std::ratio<1, 2>>>,
-                        Dense<7, ctnn::RReLU<std::ratio<1, 10>, std::ratio<1, 2>>>, Dense<3, ctnn::Softmax>>,
+                        Dense<9, ctnn::Swish::with<std::ratio<3, 2>>>, Dense<3, ctnn::Linear>>,
+               topology<T, ctnn::CategoricalCrossEntropy, Input<33>, Dense<1, ctnn::ELU::with<std::ratio<1, 2>>>,
+                        Dense<7, ctnn::RReLU::with<std::ratio<1, 10>, std::ratio<1, 2>>>, Dense<3, ctnn::Softmax>>,
                topology<T, ctnn::CategoricalCrossEntropy, Input<9>, Dense<17, ctnn::Softmax>>>;
 
 template <class T>

@@ -19,7 +19,7 @@ using SoftmaxNet = Network<T, Input<5>, Dense<9, Tanh>, Dense<4, Softmax>>;
 template <class T>
 using SigmoidNet = Network<T, Input<5>, Dense<9, ReLU>, Dense<3, Sigmoid>>;
 template <class T>
-using LinearNet = Network<T, Input<5>, Dense<9, Swish<>>, Dense<3, Linear>>;
+using LinearNet = Network<T, Input<5>, Dense<9, Swish>, Dense<3, Linear>>;
 
 template <class Net>
 std::vector<typename Net::value_type> parameters_of(const Gradients<Net>& g) {

@@ -36,11 +36,10 @@ using ctnn::Input;
 template <class Arch>
 using topologies = std::tuple<
     ctnn::BasicNetwork<Arch, float, Input<3>, Dense<7, ctnn::Tanh>, Dense<9, ctnn::ReLU>,
-                       Dense<17, ctnn::PReLU<std::ratio<1, 10>>>, Dense<1, ctnn::Linear>>,
-    ctnn::BasicNetwork<Arch, float, Input<9>, Dense<17, ctnn::PReLU<>>, Dense<3, ctnn::RReLU<>>,
-                       Dense<7, ctnn::Softmax>>,
-    ctnn::BasicNetwork<Arch, float, Input<1>, Dense<33, ctnn::ELU<>>, Dense<7, ctnn::Swish<>>, Dense<3, ctnn::Sigmoid>>,
-    ctnn::BasicNetwork<Arch, float, Input<17>, Dense<9, ctnn::Softplus>, Dense<33, ctnn::LeakyReLU<>>,
+                       Dense<17, ctnn::PReLU::with<std::ratio<1, 10>>>, Dense<1, ctnn::Linear>>,
+    ctnn::BasicNetwork<Arch, float, Input<9>, Dense<17, ctnn::PReLU>, Dense<3, ctnn::RReLU>, Dense<7, ctnn::Softmax>>,
+    ctnn::BasicNetwork<Arch, float, Input<1>, Dense<33, ctnn::ELU>, Dense<7, ctnn::Swish>, Dense<3, ctnn::Sigmoid>>,
+    ctnn::BasicNetwork<Arch, float, Input<17>, Dense<9, ctnn::Softplus>, Dense<33, ctnn::LeakyReLU>,
                        Dense<1, ctnn::Sigmoid>>,
     ctnn::BasicNetwork<Arch, float, Input<7>, Dense<3, ctnn::Abs>, Dense<17, ctnn::BinaryStep>, Dense<9, ctnn::Linear>,
                        Dense<3, ctnn::Linear>>,
@@ -242,7 +241,7 @@ TEST_CASE("BFloat16Network's SIMD and scalar kernels agree", "[bfloat16][network
 }
 
 TEST_CASE("A default BFloat16Network is the rounded default network", "[bfloat16][network]") {
-    using Net = ctnn::Network<float, Input<5>, Dense<9, ctnn::PReLU<std::ratio<1, 4>>>, Dense<2, ctnn::Linear>>;
+    using Net = ctnn::Network<float, Input<5>, Dense<9, ctnn::PReLU::with<std::ratio<1, 4>>>, Dense<2, ctnn::Linear>>;
     const ctnn::BFloat16Network<Net> bf16;
     CHECK(bf16.to_float() == Net{});
     const Net::input_type x{1, -2, 3, -4, 5};

@@ -287,7 +287,7 @@ void require_refused_unchanged(Trainer& trainer, const StepResult<typename Train
 TEMPLATE_TEST_CASE("A class index out of range refuses the training step: invalid_target, nothing changed",
                    "[class_labels][trainer][invalid]", float, double) {
     using T = TestType;
-    using Net = Network<T, Input<4>, Dense<5, RReLU<>>, Dense<3, Softmax>>;  // RReLU: the step draws slopes
+    using Net = Network<T, Input<4>, Dense<5, RReLU>, Dense<3, Softmax>>;  // RReLU: the step draws slopes
     using Loss = CategoricalCrossEntropy;
     const auto iris = load_iris<T>();
     const Net start = initialised<Net>(8);

@@ -71,11 +71,11 @@ void check_fused_step_matches_backward_then_update(double weight_decay) {
 }
 
 template <class T>
-using Regression = Network<T, Input<3>, Dense<5, PReLU<>>, Dense<9, Tanh>, Dense<2, Linear>>;
+using Regression = Network<T, Input<3>, Dense<5, PReLU>, Dense<9, Tanh>, Dense<2, Linear>>;
 template <class T>
 using Binary = Network<T, Input<4>, Dense<17, ReLU>, Dense<3, Sigmoid>>;
 template <class T>
-using Classifier = Network<T, Input<7>, Dense<33, ELU<>>, Dense<6, PReLU<>>, Dense<10, Softmax>>;
+using Classifier = Network<T, Input<7>, Dense<33, ELU>, Dense<6, PReLU>, Dense<10, Softmax>>;
 
 }  // namespace
 
@@ -89,7 +89,7 @@ TEMPLATE_TEST_CASE("fused_sgd_step equals backward on one sample followed by SGD
 }
 
 TEST_CASE("Trainer's one-sample SGD step (fused) equals the step taken through the gradients", "[train][fused_sgd]") {
-    using Net = Network<float, Input<4>, Dense<16, RReLU<>>, Dense<8, PReLU<>>, Dense<3, Softmax>>;
+    using Net = Network<float, Input<4>, Dense<16, RReLU>, Dense<8, PReLU>, Dense<3, Softmax>>;
     Random random(23);
     auto fused_net = std::make_unique<Net>();
     ctnn_test::randomize(*fused_net, random);

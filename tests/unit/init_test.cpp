@@ -56,7 +56,7 @@ TEST_CASE("Xavier and He initialisers have their documented spreads", "[init]") 
 }
 
 TEST_CASE("The same seed gives bit-identical weights", "[init]") {
-    using Small = Network<float, Input<5>, Dense<7, PReLU<>>, Dense<3, Softmax>>;
+    using Small = Network<float, Input<5>, Dense<7, PReLU>, Dense<3, Softmax>>;
     Small a, b;
     Random ra(99), rb(99);
     init::normal_inverse_fan_in(a, ra);

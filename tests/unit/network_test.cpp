@@ -15,7 +15,7 @@
 using namespace ctnn;
 
 TEST_CASE("A default-constructed network has zero weights and biases and initial PReLU slopes", "[network]") {
-    using Net = Network<float, Input<3>, Dense<5, PReLU<>>, Dense<2, Linear>>;
+    using Net = Network<float, Input<3>, Dense<5, PReLU>, Dense<2, Linear>>;
     Net net;
     std::array<float, Net::parameter_count> p{};
     net.read_parameters(p);
@@ -41,7 +41,7 @@ TEST_CASE("Parameters follow PyTorch's order: weight [out][in] row-major, then b
 }
 
 TEST_CASE("Reading parameters back gives exactly what was written", "[network][parameters]") {
-    using Net = Network<float, Input<7>, Dense<9, PReLU<>>, Dense<17, Tanh>, Dense<3, Softmax>>;
+    using Net = Network<float, Input<7>, Dense<9, PReLU>, Dense<17, Tanh>, Dense<3, Softmax>>;
     Net net;
     Random random(3);
     std::vector<float> p(Net::parameter_count);
@@ -130,10 +130,10 @@ void require_workspace_forward_is_forward(std::uint64_t seed) {
 TEST_CASE("The forward passes with a workspace give the stack buffers' outputs, in inference mode",
           "[network][forward][workspace]") {
     using ctnn::simd::scalar_arch;
+    require_workspace_forward_is_forward<Network<float, Input<5>, Dense<9, PReLU>, Dense<7, RReLU>, Dense<4, Softmax>>>(
+        1);
     require_workspace_forward_is_forward<
-        Network<float, Input<5>, Dense<9, PReLU<>>, Dense<7, RReLU<>>, Dense<4, Softmax>>>(1);
-    require_workspace_forward_is_forward<
-        BasicNetwork<scalar_arch, double, Input<5>, Dense<9, PReLU<>>, Dense<7, RReLU<>>, Dense<4, Softmax>>>(2);
+        BasicNetwork<scalar_arch, double, Input<5>, Dense<9, PReLU>, Dense<7, RReLU>, Dense<4, Softmax>>>(2);
     require_workspace_forward_is_forward<Network<double, Input<3>, Dense<33, Tanh>, Dense<1, Sigmoid>>>(3);
     require_workspace_forward_is_forward<
         BasicNetwork<scalar_arch, float, Input<3>, Dense<33, Tanh>, Dense<1, Sigmoid>>>(4);
@@ -161,8 +161,7 @@ void require_forward_matches_reference(std::uint64_t seed) {
 }  // namespace
 
 TEMPLATE_TEST_CASE("The forward pass matches the independent reference for every activation", "[network][forward]",
-                   Sigmoid, Tanh, ReLU, Softplus, LeakyReLU<>, ELU<>, Swish<>, PReLU<>, RReLU<>, Abs, BinaryStep,
-                   Linear) {
+                   Sigmoid, Tanh, ReLU, Softplus, LeakyReLU, ELU, Swish, PReLU, RReLU, Abs, BinaryStep, Linear) {
     require_forward_matches_reference<
         Network<float, Input<9>, Dense<33, TestType>, Dense<7, TestType>, Dense<3, Linear>>>(1);
     require_forward_matches_reference<
@@ -172,7 +171,7 @@ TEMPLATE_TEST_CASE("The forward pass matches the independent reference for every
 }
 
 TEST_CASE("RReLU uses its mean slope at inference and a random slope per unit in training", "[network][rrelu]") {
-    using Act = RReLU<std::ratio<1, 8>, std::ratio<1, 3>>;
+    using Act = RReLU::with<std::ratio<1, 8>, std::ratio<1, 3>>;
     using Net = Network<double, Input<1>, Dense<6, Act>, Dense<1, Linear>>;
     Net net;
     // w = -1 for every unit, so z = -x and y = slope * z for x > 0.

@@ -142,7 +142,7 @@ TEST_CASE("The step-decay schedule drives the trainer's learning rate", "[optimi
 }
 
 TEST_CASE("Optimisers keep padding lanes at zero", "[optimizer]") {
-    using Wide = Network<float, Input<3>, Dense<5, PReLU<>>, Dense<3, Softmax>>;
+    using Wide = Network<float, Input<3>, Dense<5, PReLU>, Dense<3, Softmax>>;
     Wide net;
     Random random(4);
     init::normal_inverse_fan_in(net, random);
@@ -158,7 +158,7 @@ TEST_CASE("Optimisers keep padding lanes at zero", "[optimizer]") {
 }
 
 TEST_CASE("The same seed gives bit-identical training", "[optimizer]") {
-    using Small = Network<float, Input<2>, Dense<8, RReLU<>>, Dense<1, Sigmoid>>;
+    using Small = Network<float, Input<2>, Dense<8, RReLU>, Dense<1, Sigmoid>>;
     auto train = [] {
         Small net;
         Random random(5);
@@ -179,7 +179,7 @@ TEST_CASE("The same seed gives bit-identical training", "[optimizer]") {
 // against each other.
 namespace {
 template <class Arch, class T>
-using OddWidths = BasicNetwork<Arch, T, Input<3>, Dense<33, PReLU<>>, Dense<10, Tanh>, Dense<1, Sigmoid>>;
+using OddWidths = BasicNetwork<Arch, T, Input<3>, Dense<33, PReLU>, Dense<10, Tanh>, Dense<1, Sigmoid>>;
 
 /// The documented rules on canonical parameters, in double: `a` is the velocity or Adam's m, `b` Adam's v.
 template <std::size_t N>

@@ -444,10 +444,10 @@ TEMPLATE_TEST_CASE("A one-sample step whose update overflows says non_finite_upd
 TEMPLATE_TEST_CASE("The fused step guards PReLU slopes and biases too", "[trainer][overflow][fused_sgd]", float,
                    double) {
     SECTION("without weight decay") {
-        check_trainer(regression<TestType, PReLU<>>(), SGD<Scripted>{}, true);
+        check_trainer(regression<TestType, PReLU>(), SGD<Scripted>{}, true);
     }
     SECTION("with weight decay") {
-        check_trainer(regression<TestType, PReLU<>>(), SGD<Scripted>{.weight_decay = decay<TestType>()}, true);
+        check_trainer(regression<TestType, PReLU>(), SGD<Scripted>{.weight_decay = decay<TestType>()}, true);
     }
 }
 

@@ -94,8 +94,8 @@ using ctnn_test::parameter_bits;
 
 using Small = Network<float, Input<2>, Dense<3, Tanh>, Dense<1, Sigmoid>>;
 template <class T>
-using Rich = Network<T, Input<3>, Dense<5, PReLU<>>, Dense<4, LeakyReLU<std::ratio<1, 10>>>,
-                     Dense<4, ELU<std::ratio<1, 2>>>, Dense<3, RReLU<>>, Dense<3, Softmax>>;
+using Rich = Network<T, Input<3>, Dense<5, PReLU>, Dense<4, LeakyReLU::with<std::ratio<1, 10>>>,
+                     Dense<4, ELU::with<std::ratio<1, 2>>>, Dense<3, RReLU>, Dense<3, Softmax>>;
 
 /// Loads `path` into a copy of `original`, checks the status's kind and that the copy is unchanged, and returns the
 /// status's message.
@@ -129,23 +129,31 @@ TEST_CASE("Activations have a C++ spelling and a file spelling", "[io][signature
     CHECK(io::activation_cpp_name<Tanh>() == "ctnn::Tanh");
     CHECK(io::activation_id<Tanh>() == "tanh");
     CHECK(io::activation_id<BinaryStep>() == "binary_step");
-    CHECK(io::activation_cpp_name<LeakyReLU<std::ratio<1, 10>>>() == "ctnn::LeakyReLU<std::ratio<1, 10>>");
-    CHECK(io::activation_id<LeakyReLU<std::ratio<1, 10>>>() == "leaky_relu(1/10)");
-    CHECK(io::activation_id<LeakyReLU<>>() == "leaky_relu(1/100)");
-    CHECK(io::activation_id<LeakyReLU<std::ratio<2, 20>>>() == "leaky_relu(1/10)");  // std::ratio reduces
-    CHECK(io::activation_id<LeakyReLU<std::ratio<-3, 4>>>() == "leaky_relu(-3/4)");
-    CHECK(io::activation_id<ELU<>>() == "elu(1)");
-    CHECK(io::activation_cpp_name<ELU<>>() == "ctnn::ELU<std::ratio<1>>");
-    CHECK(io::activation_id<Swish<std::ratio<3, 2>>>() == "swish(3/2)");
-    CHECK(io::activation_id<PReLU<>>() == "prelu(1/4)");
-    CHECK(io::activation_id<RReLU<>>() == "rrelu(1/8,1/3)");
-    CHECK(io::activation_cpp_name<RReLU<>>() == "ctnn::RReLU<std::ratio<1, 8>, std::ratio<1, 3>>");
+    CHECK(io::activation_cpp_name<LeakyReLU::with<std::ratio<1, 10>>>() == "ctnn::LeakyReLU::with<std::ratio<1, 10>>");
+    CHECK(io::activation_id<LeakyReLU::with<std::ratio<1, 10>>>() == "leaky_relu(1/10)");
+    CHECK(io::activation_id<LeakyReLU>() == "leaky_relu(1/100)");
+    CHECK(io::activation_id<LeakyReLU::with<std::ratio<2, 20>>>() == "leaky_relu(1/10)");  // std::ratio reduces
+    CHECK(io::activation_id<LeakyReLU::with<std::ratio<-3, 4>>>() == "leaky_relu(-3/4)");
+    CHECK(io::activation_id<ELU>() == "elu(1)");
+    CHECK(io::activation_cpp_name<ELU>() == "ctnn::ELU");
+    CHECK(io::activation_cpp_name<ELU::with<std::ratio<2>>>() == "ctnn::ELU::with<std::ratio<2>>");
+    CHECK(io::activation_cpp_name<PReLU::with<std::ratio<2, 8>>>() == "ctnn::PReLU");  // the default, reduced
+    CHECK(io::activation_cpp_name<BasicPReLU<std::ratio<2, 8>>>() == "ctnn::PReLU");   // named without `with`
+    CHECK(io::activation_cpp_name<Swish>() == "ctnn::Swish");
+    CHECK(io::activation_cpp_name<LeakyReLU>() == "ctnn::LeakyReLU");
+    CHECK(io::activation_id<Swish::with<std::ratio<3, 2>>>() == "swish(3/2)");
+    CHECK(io::activation_id<PReLU>() == "prelu(1/4)");
+    CHECK(io::activation_id<RReLU>() == "rrelu(1/8,1/3)");
+    CHECK(io::activation_cpp_name<RReLU>() == "ctnn::RReLU");
+    CHECK(io::activation_cpp_name<RReLU::with<std::ratio<1, 3>, std::ratio<1, 3>>>() ==
+          "ctnn::RReLU::with<std::ratio<1, 3>, std::ratio<1, 3>>");
 }
 
 TEMPLATE_TEST_CASE("Reading an activation's file spelling gives back its C++ spelling", "[io][signature]", Sigmoid,
-                   Tanh, ReLU, Softplus, Abs, BinaryStep, Linear, Softmax, LeakyReLU<>, (LeakyReLU<std::ratio<-7, 3>>),
-                   ELU<>, (ELU<std::ratio<5, 2>>), Swish<>, (Swish<std::ratio<1, 2>>), PReLU<>, PReLU<std::ratio<0>>,
-                   RReLU<>, (RReLU<std::ratio<1, 10>, std::ratio<1, 5>>)) {
+                   Tanh, ReLU, Softplus, Abs, BinaryStep, Linear, Softmax, LeakyReLU,
+                   (LeakyReLU::with<std::ratio<-7, 3>>), ELU, (ELU::with<std::ratio<5, 2>>), Swish,
+                   (Swish::with<std::ratio<1, 2>>), PReLU, PReLU::with<std::ratio<0>>, RReLU,
+                   (RReLU::with<std::ratio<1, 10>, std::ratio<1, 5>>)) {
     const auto cpp = io::detail::activation_cpp_name_from_id(io::activation_id<TestType>());
     REQUIRE(cpp.has_value());
     CHECK(*cpp == io::activation_cpp_name<TestType>());
@@ -208,8 +216,8 @@ TEST_CASE("A topology text reads back into the same topology", "[io][signature]"
 TEST_CASE("Ratios and sizes of every width that ctnn writes read back", "[io][signature]") {
     // std::ratio takes any std::intmax_t but its minimum (up to 19 digits), and a size_t has up to 20 digits.
     constexpr std::intmax_t intmax = std::numeric_limits<std::intmax_t>::max();
-    using Wide = Network<double, Input<1>, Dense<1, LeakyReLU<std::ratio<-1, 1000000000000000000>>>,
-                         Dense<1, ELU<std::ratio<intmax, 2>>>, Dense<1, Swish<std::ratio<-intmax>>>>;
+    using Wide = Network<double, Input<1>, Dense<1, LeakyReLU::with<std::ratio<-1, 1000000000000000000>>>,
+                         Dense<1, ELU::with<std::ratio<intmax, 2>>>, Dense<1, Swish::with<std::ratio<-intmax>>>>;
     CHECK(io::signature<Wide>() ==
           "double;1;1:leaky_relu(-1/1000000000000000000);1:elu(9223372036854775807/2);1:swish(-9223372036854775807)");
     const auto parsed = io::Topology::parse(io::signature<Wide>());
@@ -217,7 +225,7 @@ TEST_CASE("Ratios and sizes of every width that ctnn writes read back", "[io][si
     CHECK(*parsed == io::topology<Wide>());
     CHECK(parsed->cpp_type() == io::cpp_type<Wide>());
     CHECK(io::detail::activation_cpp_name_from_id("rrelu(-9223372036854775807/9223372036854775806,1)") ==
-          "ctnn::RReLU<std::ratio<-9223372036854775807, 9223372036854775806>, std::ratio<1>>");
+          "ctnn::RReLU::with<std::ratio<-9223372036854775807, 9223372036854775806>, std::ratio<1>>");
 
     // A file of such a network, loaded into another, is named by its C++ type, not by its text.
     const std::vector<std::byte> bytes = io::to_weights_bytes(Wide{});
@@ -225,8 +233,8 @@ TEST_CASE("Ratios and sizes of every width that ctnn writes read back", "[io][si
     const io::Status status = io::from_weights_bytes(other, bytes, "wide.ctnn");
     CHECK(status.kind() == Kind::topology_mismatch);
     CHECK_THAT(status.message(),
-               Catch::Contains("saved for ctnn::Network<double, Input<1>, Dense<1, LeakyReLU<std::ratio<-1, "
-                               "1000000000000000000>>>, Dense<1, ELU<std::ratio<9223372036854775807, 2>>>"));
+               Catch::Contains("saved for ctnn::Network<double, Input<1>, Dense<1, LeakyReLU::with<std::ratio<-1, "
+                               "1000000000000000000>>>, Dense<1, ELU::with<std::ratio<9223372036854775807, 2>>>"));
 
     const std::string max_size = std::to_string(std::numeric_limits<std::size_t>::max());
     CHECK(max_size == "18446744073709551615");
@@ -348,18 +356,19 @@ TEST_CASE("Loading a directory fails with unreadable", "[io][weights][errors]") 
 
 TEST_CASE("Loading a file of another topology fails with topology_mismatch", "[io][weights][errors]") {
     TemporaryDirectory dir;
-    using Base = Network<float, Input<2>, Dense<8, LeakyReLU<std::ratio<1, 10>>>, Dense<1, Sigmoid>>;
+    using Base = Network<float, Input<2>, Dense<8, LeakyReLU::with<std::ratio<1, 10>>>, Dense<1, Sigmoid>>;
     const Base original = random_network<Base>(2);
 
     SECTION("different units") {
-        using Other = Network<float, Input<2>, Dense<9, LeakyReLU<std::ratio<1, 10>>>, Dense<1, Sigmoid>>;
+        using Other = Network<float, Input<2>, Dense<9, LeakyReLU::with<std::ratio<1, 10>>>, Dense<1, Sigmoid>>;
         REQUIRE(io::save(random_network<Other>(3), dir / "other.ctnn"));
         const std::string message = load_expecting(original, dir / "other.ctnn", Kind::topology_mismatch);
-        CHECK(message ==
-              (dir / "other.ctnn").string() +
-                  " was saved for ctnn::Network<float, Input<2>, Dense<9, LeakyReLU<std::ratio<1, 10>>>, Dense<1, "
-                  "Sigmoid>>, not ctnn::Network<float, Input<2>, Dense<8, LeakyReLU<std::ratio<1, 10>>>, Dense<1, "
-                  "Sigmoid>> (layer 1 has 9 units, not 8)");
+        CHECK(
+            message ==
+            (dir / "other.ctnn").string() +
+                " was saved for ctnn::Network<float, Input<2>, Dense<9, LeakyReLU::with<std::ratio<1, 10>>>, Dense<1, "
+                "Sigmoid>>, not ctnn::Network<float, Input<2>, Dense<8, LeakyReLU::with<std::ratio<1, 10>>>, Dense<1, "
+                "Sigmoid>> (layer 1 has 9 units, not 8)");
     }
     SECTION("a different activation") {
         using Other = Network<float, Input<2>, Dense<8, ReLU>, Dense<1, Sigmoid>>;
@@ -369,31 +378,32 @@ TEST_CASE("Loading a file of another topology fails with topology_mismatch", "[i
                    Catch::Contains("Dense<8, ReLU>") && Catch::Contains("(layer 1 uses relu, not leaky_relu(1/10))"));
     }
     SECTION("a different ratio parameter") {
-        using Other = Network<float, Input<2>, Dense<8, LeakyReLU<std::ratio<1, 5>>>, Dense<1, Sigmoid>>;
+        using Other = Network<float, Input<2>, Dense<8, LeakyReLU::with<std::ratio<1, 5>>>, Dense<1, Sigmoid>>;
         REQUIRE(io::save(random_network<Other>(3), dir / "other.ctnn"));
         const std::string message = load_expecting(original, dir / "other.ctnn", Kind::topology_mismatch);
-        CHECK_THAT(message, Catch::Contains("LeakyReLU<std::ratio<1, 5>>") && Catch::Contains("not leaky_relu(1/10)"));
+        CHECK_THAT(message,
+                   Catch::Contains("LeakyReLU::with<std::ratio<1, 5>>") && Catch::Contains("not leaky_relu(1/10)"));
     }
     SECTION("a different output activation with the same parameter count") {
-        using Other = Network<float, Input<2>, Dense<8, LeakyReLU<std::ratio<1, 10>>>, Dense<1, Linear>>;
+        using Other = Network<float, Input<2>, Dense<8, LeakyReLU::with<std::ratio<1, 10>>>, Dense<1, Linear>>;
         REQUIRE(io::save(random_network<Other>(3), dir / "other.ctnn"));
         load_expecting(original, dir / "other.ctnn", Kind::topology_mismatch);
     }
     SECTION("a different input size") {
-        using Other = Network<float, Input<3>, Dense<8, LeakyReLU<std::ratio<1, 10>>>, Dense<1, Sigmoid>>;
+        using Other = Network<float, Input<3>, Dense<8, LeakyReLU::with<std::ratio<1, 10>>>, Dense<1, Sigmoid>>;
         REQUIRE(io::save(random_network<Other>(3), dir / "other.ctnn"));
         const std::string message = load_expecting(original, dir / "other.ctnn", Kind::topology_mismatch);
         CHECK_THAT(message, Catch::Contains("(it has 3 inputs, not 2)"));
     }
     SECTION("another layer") {
-        using Other =
-            Network<float, Input<2>, Dense<8, LeakyReLU<std::ratio<1, 10>>>, Dense<1, Sigmoid>, Dense<1, Sigmoid>>;
+        using Other = Network<float, Input<2>, Dense<8, LeakyReLU::with<std::ratio<1, 10>>>, Dense<1, Sigmoid>,
+                              Dense<1, Sigmoid>>;
         REQUIRE(io::save(random_network<Other>(3), dir / "other.ctnn"));
         const std::string message = load_expecting(original, dir / "other.ctnn", Kind::topology_mismatch);
         CHECK_THAT(message, Catch::Contains("(it has 3 dense layers, not 2)"));
     }
     SECTION("a much larger network") {
-        using Other = Network<float, Input<2>, Dense<300, LeakyReLU<std::ratio<1, 10>>>, Dense<10, Sigmoid>>;
+        using Other = Network<float, Input<2>, Dense<300, LeakyReLU::with<std::ratio<1, 10>>>, Dense<10, Sigmoid>>;
         REQUIRE(io::save(random_network<Other>(3), dir / "other.ctnn"));
         load_expecting(original, dir / "other.ctnn", Kind::topology_mismatch);
     }

@@ -22,9 +22,15 @@ struct ReLU {
     }
 };
 
-/// z for z >= 0, slope * z otherwise, with a fixed `Slope` (a `std::ratio`, default 1/100).
-template <class Slope = std::ratio<1, 100>>
-struct LeakyReLU {
+/// z for z >= 0, slope * z otherwise, with a fixed `Slope` (a `std::ratio`). Users write
+/// `ctnn::LeakyReLU` (slope 1/100, torch.nn.LeakyReLU's default) or
+/// `ctnn::LeakyReLU::with<Slope>`; both name this template. Each `with` of this family takes
+/// its ratios reduced, so `LeakyReLU::with<std::ratio<2, 200>>` is `LeakyReLU`.
+template <class Slope>
+struct BasicLeakyReLU {
+    template <class OtherSlope>
+    using with = BasicLeakyReLU<typename OtherSlope::type>;
+
     template <class V>
     [[nodiscard]] static V value(const V& z) noexcept {
         return simd::select(z >= V(0), z, simd::ratio_value<V, Slope>() * z);
@@ -55,25 +61,44 @@ struct sloped_rectifier {
 };
 }  // namespace detail
 
+/// The leaky ReLU with the slope 1/100 of torch.nn.LeakyReLU; `LeakyReLU::with<Slope>` sets another.
+using LeakyReLU = BasicLeakyReLU<std::ratio<1, 100>>;
+
 /// Parametric ReLU: a leaky rectifier whose negative slope is a parameter of each unit,
-/// learned with the weights. Slopes start at `InitialSlope` (a `std::ratio`, default 1/4)
-/// and sit after the layer's bias in the canonical parameter order.
-template <class InitialSlope = std::ratio<1, 4>>
-struct PReLU : detail::sloped_rectifier {
+/// learned with the weights. Slopes start at `InitialSlope` (a `std::ratio`) and sit after
+/// the layer's bias in the canonical parameter order. Users write `ctnn::PReLU` (initial
+/// slope 1/4, torch.nn.PReLU's default) or `ctnn::PReLU::with<InitialSlope>`.
+template <class InitialSlope>
+struct BasicPReLU : detail::sloped_rectifier {
+    template <class OtherInitialSlope>
+    using with = BasicPReLU<typename OtherInitialSlope::type>;
+
     static constexpr bool slope_is_learned = true;
     using initial_slope = InitialSlope;
 };
 
+/// The parametric ReLU with torch.nn.PReLU's initial slope 1/4; `PReLU::with<InitialSlope>` sets another.
+using PReLU = BasicPReLU<std::ratio<1, 4>>;
+
 /// Randomized leaky ReLU: while training, each unit's negative slope is drawn uniformly
 /// from [Lower, Upper] at every step; at inference it is the mean (Lower + Upper) / 2.
-/// Defaults are 1/8 and 1/3.
-template <class Lower = std::ratio<1, 8>, class Upper = std::ratio<1, 3>>
-struct RReLU : detail::sloped_rectifier {
-    static_assert(std::ratio_less_equal_v<Lower, Upper>, "ctnn::RReLU<Lower, Upper>: Lower must not exceed Upper");
+/// Users write `ctnn::RReLU` (1/8 and 1/3, torch.nn.RReLU's defaults) or
+/// `ctnn::RReLU::with<Lower, Upper>`.
+template <class Lower, class Upper>
+struct BasicRReLU : detail::sloped_rectifier {
+    static_assert(std::ratio_less_equal_v<Lower, Upper>,
+                  "ctnn::RReLU::with<Lower, Upper>: Lower must not exceed Upper");
+
+    template <class OtherLower, class OtherUpper>
+    using with = BasicRReLU<typename OtherLower::type, typename OtherUpper::type>;
+
     static constexpr bool slope_is_learned = false;
     using lower = Lower;
     using upper = Upper;
     using mean_slope = std::ratio_divide<std::ratio_add<Lower, Upper>, std::ratio<2>>;
 };
+
+/// The randomized leaky ReLU with torch.nn.RReLU's bounds 1/8 and 1/3; `RReLU::with<Lower, Upper>` sets others.
+using RReLU = BasicRReLU<std::ratio<1, 8>, std::ratio<1, 3>>;
 
 }  // namespace ctnn

@@ -6,9 +6,13 @@
 
 namespace ctnn {
 
-/// Swish: z * sigmoid(beta z). `Beta` is a `std::ratio` (default 1, which is SiLU).
-template <class Beta = std::ratio<1>>
-struct Swish {
+/// Swish: z * sigmoid(beta z). `Beta` is a `std::ratio`. Users write `ctnn::Swish` (beta 1,
+/// which is torch.nn.SiLU) or `ctnn::Swish::with<Beta>` (which takes Beta reduced).
+template <class Beta>
+struct BasicSwish {
+    template <class OtherBeta>
+    using with = BasicSwish<typename OtherBeta::type>;
+
     template <class V>
     [[nodiscard]] static V value(const V& z) noexcept {
         return z * simd::sigmoid(simd::ratio_value<V, Beta>() * z);
@@ -21,5 +25,8 @@ struct Swish {
         return s + beta * z * s * (V(1) - s);
     }
 };
+
+/// Swish with beta 1, which is torch.nn.SiLU; `Swish::with<Beta>` sets another beta.
+using Swish = BasicSwish<std::ratio<1>>;
 
 }  // namespace ctnn

@@ -6,7 +6,8 @@
 /// Hosted only.
 ///
 /// An activation has two spellings:
-/// - `cpp_name`, the C++ type as a user writes it: `ctnn::Tanh`, `ctnn::LeakyReLU<std::ratio<1, 10>>`;
+/// - `cpp_name`, the C++ type as a user writes it: `ctnn::Tanh`, `ctnn::LeakyReLU` (the default
+///   slope), `ctnn::LeakyReLU::with<std::ratio<1, 10>>`;
 /// - `id`, the short form used in files: `tanh`, `leaky_relu(1/10)`, `rrelu(1/8,1/3)`.
 ///
 /// A ratio is written reduced (std::ratio reduces it), as `num/den`, or `num` when den is 1;
@@ -61,6 +62,21 @@ std::string ratio_cpp_name() {
     std::string text = "std::ratio<" + std::to_string(Ratio::num);
     if (Ratio::den != 1) text += ", " + std::to_string(Ratio::den);
     return text + '>';
+}
+
+/// How a user writes the parametric activation named `name` with the parameters `Ratios`:
+/// `ctnn::<name>` when they equal those of `Default` (the type `ctnn::<name>`), else
+/// `ctnn::<name>::with<ratio, ...>`. Compares reduced ratios, as `with` does: the id is the same.
+template <class Default, class... Ratios>
+std::string parametric_cpp_name(const char* name) {
+    std::string text = std::string("ctnn::") + name;
+    if constexpr (!std::is_same_v<typename Default::template with<Ratios...>, Default>) {
+        text += "::with<";
+        const char* separator = "";
+        ((text += separator, text += ratio_cpp_name<Ratios>(), separator = ", "), ...);
+        text += '>';
+    }
+    return text;
 }
 
 }  // namespace detail
@@ -121,31 +137,29 @@ struct ActivationSpelling<Softmax> {
     static std::string cpp_name() { return "ctnn::Softmax"; }
 };
 template <class Slope>
-struct ActivationSpelling<LeakyReLU<Slope>> {
+struct ActivationSpelling<BasicLeakyReLU<Slope>> {
     static std::string id() { return "leaky_relu(" + detail::ratio_id<Slope>() + ')'; }
-    static std::string cpp_name() { return "ctnn::LeakyReLU<" + detail::ratio_cpp_name<Slope>() + '>'; }
+    static std::string cpp_name() { return detail::parametric_cpp_name<LeakyReLU, Slope>("LeakyReLU"); }
 };
 template <class Alpha>
-struct ActivationSpelling<ELU<Alpha>> {
+struct ActivationSpelling<BasicELU<Alpha>> {
     static std::string id() { return "elu(" + detail::ratio_id<Alpha>() + ')'; }
-    static std::string cpp_name() { return "ctnn::ELU<" + detail::ratio_cpp_name<Alpha>() + '>'; }
+    static std::string cpp_name() { return detail::parametric_cpp_name<ELU, Alpha>("ELU"); }
 };
 template <class Beta>
-struct ActivationSpelling<Swish<Beta>> {
+struct ActivationSpelling<BasicSwish<Beta>> {
     static std::string id() { return "swish(" + detail::ratio_id<Beta>() + ')'; }
-    static std::string cpp_name() { return "ctnn::Swish<" + detail::ratio_cpp_name<Beta>() + '>'; }
+    static std::string cpp_name() { return detail::parametric_cpp_name<Swish, Beta>("Swish"); }
 };
 template <class InitialSlope>
-struct ActivationSpelling<PReLU<InitialSlope>> {
+struct ActivationSpelling<BasicPReLU<InitialSlope>> {
     static std::string id() { return "prelu(" + detail::ratio_id<InitialSlope>() + ')'; }
-    static std::string cpp_name() { return "ctnn::PReLU<" + detail::ratio_cpp_name<InitialSlope>() + '>'; }
+    static std::string cpp_name() { return detail::parametric_cpp_name<PReLU, InitialSlope>("PReLU"); }
 };
 template <class Lower, class Upper>
-struct ActivationSpelling<RReLU<Lower, Upper>> {
+struct ActivationSpelling<BasicRReLU<Lower, Upper>> {
     static std::string id() { return "rrelu(" + detail::ratio_id<Lower>() + ',' + detail::ratio_id<Upper>() + ')'; }
-    static std::string cpp_name() {
-        return "ctnn::RReLU<" + detail::ratio_cpp_name<Lower>() + ", " + detail::ratio_cpp_name<Upper>() + '>';
-    }
+    static std::string cpp_name() { return detail::parametric_cpp_name<RReLU, Lower, Upper>("RReLU"); }
 };
 
 /// The file spelling of `Act`, e.g. `leaky_relu(1/10)`.
@@ -154,7 +168,7 @@ template <class Act>
     return ActivationSpelling<Act>::id();
 }
 
-/// The C++ spelling of `Act`, e.g. `ctnn::LeakyReLU<std::ratio<1, 10>>`.
+/// The C++ spelling of `Act`, e.g. `ctnn::LeakyReLU::with<std::ratio<1, 10>>`.
 template <class Act>
 [[nodiscard]] std::string activation_cpp_name() {
     return ActivationSpelling<Act>::cpp_name();
@@ -162,21 +176,32 @@ template <class Act>
 
 namespace detail {
 
-/// A ctnn activation template: its id, its C++ name and how many ratio parameters it takes.
+/// A ctnn activation: its id, its C++ name, how many ratio parameters it takes and, for a
+/// parametric one, the id of its default type (spelt by `cpp_name` alone; others by
+/// `cpp_name::with<...>`).
 struct activation_template {
     std::string_view id;
     std::string_view cpp_name;
     std::size_t ratios;
+    std::string_view default_id;
 };
 
 /// Every ctnn activation by id; the run-time inverse of ActivationSpelling (a unit test
 /// checks that the two agree).
 inline constexpr activation_template activation_templates[] = {
-    {"sigmoid", "ctnn::Sigmoid", 0},   {"tanh", "ctnn::Tanh", 0},       {"relu", "ctnn::ReLU", 0},
-    {"softplus", "ctnn::Softplus", 0}, {"abs", "ctnn::Abs", 0},         {"binary_step", "ctnn::BinaryStep", 0},
-    {"linear", "ctnn::Linear", 0},     {"softmax", "ctnn::Softmax", 0}, {"leaky_relu", "ctnn::LeakyReLU", 1},
-    {"elu", "ctnn::ELU", 1},           {"swish", "ctnn::Swish", 1},     {"prelu", "ctnn::PReLU", 1},
-    {"rrelu", "ctnn::RReLU", 2},
+    {"sigmoid", "ctnn::Sigmoid", 0, ""},
+    {"tanh", "ctnn::Tanh", 0, ""},
+    {"relu", "ctnn::ReLU", 0, ""},
+    {"softplus", "ctnn::Softplus", 0, ""},
+    {"abs", "ctnn::Abs", 0, ""},
+    {"binary_step", "ctnn::BinaryStep", 0, ""},
+    {"linear", "ctnn::Linear", 0, ""},
+    {"softmax", "ctnn::Softmax", 0, ""},
+    {"leaky_relu", "ctnn::LeakyReLU", 1, "leaky_relu(1/100)"},
+    {"elu", "ctnn::ELU", 1, "elu(1)"},
+    {"swish", "ctnn::Swish", 1, "swish(1)"},
+    {"prelu", "ctnn::PReLU", 1, "prelu(1/4)"},
+    {"rrelu", "ctnn::RReLU", 2, "rrelu(1/8,1/3)"},
 };
 
 /// A decimal integer as std::to_string writes it: the whole of `text`, an optional '-' (for a
@@ -224,7 +249,7 @@ inline std::optional<std::string> activation_cpp_name_from_id(std::string_view i
         }
         if (open == std::string_view::npos || id.back() != ')') return std::nullopt;
         std::string_view arguments = id.substr(open + 1, id.size() - open - 2);
-        std::string cpp = std::string(t.cpp_name) + '<';
+        std::string cpp = std::string(t.cpp_name) + "::with<";
         for (std::size_t k = 0; k < t.ratios; ++k) {
             const std::size_t comma = arguments.find(',');
             if ((comma == std::string_view::npos) != (k + 1 == t.ratios)) return std::nullopt;
@@ -233,7 +258,7 @@ inline std::optional<std::string> activation_cpp_name_from_id(std::string_view i
             cpp += (k == 0 ? "" : ", ") + *ratio;
             if (comma != std::string_view::npos) arguments.remove_prefix(comma + 1);
         }
-        return cpp + '>';
+        return id == t.default_id ? std::string(t.cpp_name) : cpp + '>';
     }
     return std::nullopt;
 }
