@@ -24,7 +24,7 @@ struct ReLU {
 
 /// z for z >= 0, slope * z otherwise, with a fixed `Slope` (a `std::ratio`). Users write
 /// `ctnn::LeakyReLU` (slope 1/100, torch.nn.LeakyReLU's default) or
-/// `ctnn::LeakyReLU::with<Slope>`; both name this template. Each `with` of this family takes
+/// `ctnn::LeakyReLU::with<Slope>`, both specialisations of this template. Each `with` here takes
 /// its ratios reduced, so `LeakyReLU::with<std::ratio<2, 200>>` is `LeakyReLU`.
 template <class Slope>
 struct BasicLeakyReLU {
