@@ -122,7 +122,7 @@ struct dense_layer {
     /// ones); null for RReLU's mean slope. Ignored by activations without slopes.
     static void activate_with(const T* slopes, const T* z, T* y) noexcept {
         if constexpr (std::is_same_v<Act, Softmax>) {
-            Softmax::apply(z, y, Out);
+            Softmax::apply_row<Arch, padded_size>(z, y, Out);
         } else if constexpr (learned_slope || random_slope) {
             for (std::size_t o = 0; o < padded_size; o += simd::width<T, Arch>) {
                 const vector zv = simd::load<vector>(z + o);
