@@ -116,4 +116,46 @@ TEST_CASE("A network of the parametric activations named without arguments train
     const double after = loss<MeanSquaredError>(net, xs, ts);
     INFO("loss before " << before << ", after " << after);
     CHECK(after < before / 10);
+
+namespace {
+// Softmax::apply_row against the definition in long double, for every count n of outputs up to three registers,
+// with logits that would overflow e^z unshifted and with a spread that underflows some terms.
+template <class T, class Arch>
+void check_softmax_row() {
+    constexpr std::size_t lanes = simd::width<T, Arch>;
+    constexpr std::size_t padded = 3 * lanes;
+    Random random(31);
+    for (std::size_t n = 1; n <= padded; ++n) {
+        for (const T scale : {T(1), T(30), T(400)}) {
+            alignas(64) std::array<T, padded> z{}, y{};
+            for (std::size_t k = 0; k < padded; ++k) z[k] = k < n ? scale * random.normal<T>() : T(0);
+            Softmax::apply_row<Arch, padded>(z.data(), y.data(), n);
+            long double top = z[0];
+            for (std::size_t k = 1; k < n; ++k) top = std::max<long double>(top, z[k]);
+            long double sum = 0;
+            for (std::size_t k = 0; k < n; ++k) sum += std::exp(static_cast<long double>(z[k]) - top);
+            for (std::size_t k = 0; k < padded; ++k) {
+                INFO("n = " << n << ", scale " << scale << ", k = " << k);
+                if (k >= n) {
+                    CHECK(y[k] == T(0));
+                } else {
+                    const long double expected = std::exp(static_cast<long double>(z[k]) - top) / sum;
+                    // The rounding of z_k - max(z) (half an ulp of it) is an error of |z_k - max(z)| ulp relative to
+                    // e^(z_k - max(z)), whatever the kernel; on it a few ulp of the exponential, the sum and the
+                    // quotient; absolute below the smallest normal.
+                    const long double spread = top - static_cast<long double>(z[k]);
+                    const long double error = std::abs(static_cast<long double>(y[k]) - expected);
+                    CHECK(error <= (spread + 8) * std::numeric_limits<T>::epsilon() * expected +
+                                       2 * std::numeric_limits<T>::min());
+                }
+            }
+        }
+    }
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("Softmax over a padded row of registers is the softmax of its first n values, zero past them",
+                   "[activation][softmax]", float, double) {
+    check_softmax_row<TestType, simd::default_arch>();
+    check_softmax_row<TestType, simd::scalar_arch>();
 }

@@ -17,6 +17,7 @@
 #include "ctnn/simd/arch.hpp"
 #include "ctnn/simd/batch_kernels.hpp"
 #include "ctnn/simd/kernels.hpp"
+#include "ctnn/simd/narrow_kernels.hpp"
 #include "ctnn/simd/ops.hpp"
 
 #include <array>
@@ -121,7 +122,7 @@ struct dense_layer {
     /// ones); null for RReLU's mean slope. Ignored by activations without slopes.
     static void activate_with(const T* slopes, const T* z, T* y) noexcept {
         if constexpr (std::is_same_v<Act, Softmax>) {
-            Softmax::apply(z, y, Out);
+            Softmax::apply_row<Arch, padded_size>(z, y, Out);
         } else if constexpr (learned_slope || random_slope) {
             for (std::size_t o = 0; o < padded_size; o += simd::width<T, Arch>) {
                 const vector zv = simd::load<vector>(z + o);
@@ -158,8 +159,21 @@ struct dense_layer {
     template <class W, std::size_t XLength, std::size_t YLength>
     static void forward_from(const W* weights, const T* bias, const std::array<T, XLength>* x,
                              std::array<T, YLength>* y, std::size_t samples) noexcept {
-        simd::batch_affine<Arch, In, padded_size>(weights, bias, x, y, samples);
-        for (std::size_t s = 0; s < samples; ++s) activate_with(inference_slopes(bias), y[s].data(), y[s].data());
+        if constexpr (simd::is_narrow_layer<T, Arch, In, Out, XLength> && !std::is_same_v<Act, Softmax>) {
+            // At most half a register of outputs: a register's lanes hold samples instead (narrow_kernels.hpp).
+            const T* slopes = inference_slopes(bias);
+            simd::batch_affine_activate_narrow<Arch, In, Out, padded_size>(
+                weights, bias, x, y, samples, [=](const vector& z, [[maybe_unused]] std::size_t o) {
+                    if constexpr (learned_slope || random_slope) {
+                        return Act::value(z, slopes ? vector(slopes[o]) : mean_slope());
+                    } else {
+                        return Act::value(z);
+                    }
+                });
+        } else {
+            simd::batch_affine<Arch, In, padded_size>(weights, bias, x, y, samples);
+            for (std::size_t s = 0; s < samples; ++s) activate_with(inference_slopes(bias), y[s].data(), y[s].data());
+        }
     }
 
     /// The training pass's forward for `samples` samples: c.z and c.y from the input rows x, with this step's

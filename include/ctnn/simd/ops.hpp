@@ -82,6 +82,12 @@ template <Scalar V>
 [[nodiscard]] inline V reduce_add(V v) noexcept {
     return v;
 }
+/// A register with every lane holding lane `Lane` of v.
+template <std::size_t Lane, Scalar V>
+[[nodiscard]] inline V broadcast_lane(V v) noexcept {
+    static_assert(Lane == 0, "ctnn::simd::broadcast_lane: a scalar has one lane");
+    return v;
+}
 /// Lane-wise `condition ? a : b`.
 template <Scalar V>
 [[nodiscard]] inline V select(bool condition, V a, V b) noexcept {
@@ -172,6 +178,18 @@ template <class T, class A>
 template <class T, class A>
 [[nodiscard]] inline T reduce_add(const xsimd::batch<T, A>& v) noexcept {
     return xsimd::hadd(v);
+}
+namespace detail {
+template <std::size_t Lane>
+struct every_lane_is {
+    static constexpr std::size_t get(std::size_t, std::size_t) noexcept { return Lane; }
+};
+}  // namespace detail
+template <std::size_t Lane, class T, class A>
+[[nodiscard]] inline xsimd::batch<T, A> broadcast_lane(const xsimd::batch<T, A>& v) noexcept {
+    static_assert(Lane < xsimd::batch<T, A>::size, "ctnn::simd::broadcast_lane: no such lane");
+    using index = xsimd::batch<std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>, A>;
+    return xsimd::swizzle(v, xsimd::make_batch_constant<index, detail::every_lane_is<Lane>>());
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> select(const xsimd::batch_bool<T, A>& condition, const xsimd::batch<T, A>& a,
