@@ -5,9 +5,11 @@
 //   int8/layer/<in>x<out>/int8-portable   int8_matvec_portable (the scalar loop, as the compiler vectorises it)
 //   int8/layer/<in>x<out>/float           simd::affine with float weights
 //   int8/layer/<in>x<out>/bf16            simd::affine with bfloat16 weights
-//   int8/layer/<in>x<out>/int8-maddubs    (AVX2 builds) the alternative exact AVX2 scheme: pmaddubsw on activations
-//                                         masked to every other byte, so that each int16 lane holds one product and
-//                                         never saturates, then pmaddwd by ones into int32 (32 inputs a step)
+//   int8/layer/<in>x<out>/int8-widening   (AVX2 builds) the other exact AVX2 schemes: both operands widened to int16,
+//   int8/layer/<in>x<out>/int8-maddubs    pmaddwd into int32 (16 inputs a step); pmaddubsw on activations masked to
+//                                         every other byte, so that each int16 lane holds one product and never
+//                                         saturates, then pmaddwd by ones into int32 (32 inputs a step). The library's
+//                                         AVX2 kernel splits activations into nibbles (simd/int8_x86.hpp)
 //   int8/mlp/784-128-64-10/int8           the three layers: int8 sums, then a requantisation to uint8 with ReLU
 //                                         (a fixed-point multiplier and shift, clamped to 0 .. 255)
 //   int8/mlp/784-128-64-10/float          the three layers: simd::affine, then ReLU (the output layer's softmax left
@@ -69,11 +71,30 @@ struct int8_avx2_maddubs {
         acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(x.even, w), ones));
         return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(x.odd, w), ones));
     }
-    static std::int32_t sum(__m256i v) { return simd::detail::int8_avx2::sum(v); }
+    static std::int32_t sum(__m256i v) {
+        return simd::detail::int8_sse2::sum(_mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)));
+    }
+};
+
+/// The widened scheme on AVX2: 16 activations zero-extended and 16 weights sign-extended to int16, pmaddwd into int32.
+struct int8_avx2_widening {
+    static constexpr std::size_t chunk = 16, rows = 8, tile_samples = 4, tile_rows = 2;
+    using x_type = __m256i;
+    using acc_type = __m256i;
+
+    static __m256i load_x(const std::uint8_t* p) {
+        return _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    }
+    template <std::size_t Bytes>
+    static __m256i load_w(const std::int8_t* p) {
+        return _mm256_cvtepi8_epi16(simd::detail::load_partial_128<Bytes>(p));
+    }
+    static __m256i mac(__m256i acc, __m256i x, __m256i w) { return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w)); }
+    static std::int32_t sum(__m256i v) { return int8_avx2_maddubs::sum(v); }
 };
 #endif
 
-enum class Kind { int8, int8_portable, int8_maddubs, float32, bfloat16 };
+enum class Kind { int8, int8_portable, int8_maddubs, int8_widening, float32, bfloat16 };
 
 constexpr const char* kind_name(Kind k) {
     switch (k) {
@@ -83,6 +104,8 @@ constexpr const char* kind_name(Kind k) {
             return "int8-portable";
         case Kind::int8_maddubs:
             return "int8-maddubs";
+        case Kind::int8_widening:
+            return "int8-widening";
         case Kind::float32:
             return "float";
         case Kind::bfloat16:
@@ -122,9 +145,12 @@ struct Layer {
         else if constexpr (K == Kind::int8_portable)
             simd::int8_matvec_portable<Out, In, stride>(x, w8.data(), acc);
 #if CTNN_INT8_AVX2
-        else
+        else if constexpr (K == Kind::int8_maddubs)
             simd::detail::int8_samples<int8_avx2_maddubs, Out, In, stride, 1, int8_avx2_maddubs::rows>(x, In, w8.data(),
                                                                                                        acc);
+        else
+            simd::detail::int8_samples<int8_avx2_widening, Out, In, stride, 1, int8_avx2_widening::rows>(
+                x, In, w8.data(), acc);
 #endif
     }
 };
@@ -256,6 +282,7 @@ void add_layer() {
     ctnn_bench::add<LayerCase<In, Out, Kind::int8_portable>>();
 #if CTNN_INT8_AVX2
     ctnn_bench::add<LayerCase<In, Out, Kind::int8_maddubs>>();
+    ctnn_bench::add<LayerCase<In, Out, Kind::int8_widening>>();
 #endif
     ctnn_bench::add<LayerCase<In, Out, Kind::float32>>();
     ctnn_bench::add<LayerCase<In, Out, Kind::bfloat16>>();

@@ -42,6 +42,14 @@
 #include <type_traits>
 #include <utility>
 
+// The loop over a block's chunks stays rolled: unrolled, GCC 12 schedules all the block's multiplies before their adds
+// and spills the products to the stack.
+#if defined(__GNUC__) || defined(__clang__)
+#define CTNN_INT8_ROLLED _Pragma("GCC unroll 1")
+#else
+#define CTNN_INT8_ROLLED
+#endif
+
 namespace ctnn::simd {
 
 namespace detail {
@@ -55,16 +63,26 @@ constexpr bool int8_shape_ok() noexcept {
     return true;
 }
 
-/// `Samples` x `Rows` dot products of `In` activations with `In` weights, one accumulator register
-/// of `P` (an instruction set's policy, simd/int8_*.hpp) each: the activations of every sample
-/// serve `Rows` weight rows, each weight row `Samples` samples. `x` holds the samples' rows
-/// (`x_stride` bytes apart) of which only the whole chunks are read; `tails` holds each sample's
-/// last In % P::chunk activations zero-padded to a chunk (P::chunk bytes apart). Adds the sums
-/// to acc[s * acc_stride + r].
+/// `Samples` x `Rows` dot products of `In` activations with `In` weights, one accumulator of `P`
+/// (an instruction set's policy, simd/int8_*.hpp) each: the activations of every sample serve
+/// `Rows` weight rows, each weight row `Samples` samples. `x` holds the samples' rows (`x_stride`
+/// bytes apart) of which only the whole chunks are read; `tails` holds each sample's last
+/// In % P::chunk activations zero-padded to a chunk (P::chunk bytes apart). A policy whose
+/// accumulators hold narrow partial sums gives `block`, the chunks they take before `flush` must
+/// widen them. Adds the sums to acc[s * acc_stride + r].
 template <class P, std::size_t In, std::size_t Stride, std::size_t Samples, std::size_t Rows>
 inline void int8_tile(const std::uint8_t* x, std::size_t x_stride, const std::uint8_t* tails, const std::int8_t* w,
                       std::int32_t* acc, std::size_t acc_stride) noexcept {
     constexpr std::size_t whole = In / P::chunk * P::chunk, tail = In - whole;
+    constexpr bool flushes = requires {
+        P::block;
+    };
+    constexpr std::size_t span = [] {
+        if constexpr (flushes)
+            return P::block * P::chunk;
+        else
+            return whole;
+    }();
     using A = typename P::acc_type;
     using X = typename P::x_type;
     // Arrays of registers indexed by compile-time constants only (fold expressions, no loops), so
@@ -78,18 +96,33 @@ inline void int8_tile(const std::uint8_t* x, std::size_t x_stride, const std::ui
             };
             (row(std::integral_constant<std::size_t, R>{}), ...);
         };
-        for (std::size_t i = 0; i < whole; i += P::chunk) {
-            const X xs[Samples] = {P::load_x(x + S * x_stride + i)...};
-            step.template operator()<P::chunk>(xs, i);
+        for (std::size_t first = 0; first < whole; first += span) {
+            const std::size_t end = first + span < whole ? first + span : whole;
+            CTNN_INT8_ROLLED
+            for (std::size_t i = first; i < end; i += P::chunk) {
+                const X xs[Samples] = {P::load_x(x + S * x_stride + i)...};
+                step.template operator()<P::chunk>(xs, i);
+            }
+            if constexpr (flushes) {
+                const auto flush_row = [&]<std::size_t Row>(std::integral_constant<std::size_t, Row>) {
+                    (P::flush(sums[S][Row]), ...);
+                };
+                (flush_row(std::integral_constant<std::size_t, R>{}), ...);
+            }
         }
+        // The tail adds one chunk to flushed sums (`sum` and `add_sums` flush).
         if constexpr (tail != 0) {
             const X xs[Samples] = {P::load_x(tails + S * P::chunk)...};
             step.template operator()<(tail + 3) / 4 * 4>(xs, whole);
         }
-        const auto add_row = [&]<std::size_t Row>(std::integral_constant<std::size_t, Row>) {
-            ((acc[S * acc_stride + Row] += P::sum(sums[S][Row])), ...);
-        };
-        (add_row(std::integral_constant<std::size_t, R>{}), ...);
+        if constexpr (requires { P::template add_sums<Rows>(sums[0], acc); }) {
+            (P::template add_sums<Rows>(sums[S], acc + S * acc_stride), ...);
+        } else {
+            const auto add_row = [&]<std::size_t Row>(std::integral_constant<std::size_t, Row>) {
+                ((acc[S * acc_stride + Row] += P::sum(sums[S][Row])), ...);
+            };
+            (add_row(std::integral_constant<std::size_t, R>{}), ...);
+        }
     }
     (std::make_index_sequence<Samples>{}, std::make_index_sequence<Rows>{});
 }
@@ -241,3 +274,5 @@ inline void int8_batch_matvec(const std::uint8_t* x, const std::int8_t* w, std::
 }
 
 }  // namespace ctnn::simd
+
+#undef CTNN_INT8_ROLLED

@@ -4,18 +4,25 @@
 /// The x86 kernels' steps for simd/int8_kernels.hpp (uint8 activations times int8 weights into
 /// int32): a policy per instruction set, which int8_kernels.hpp's register-blocked loop calls.
 ///
-///   - SSE2 (`int8_sse2`, 8 inputs a step) and AVX2 (`int8_avx2`, 16 inputs a step): both operands
-///     widened to int16 (zero-extended activations, sign-extended weights), `pmaddwd` multiplies
-///     them and adds adjacent products into int32 lanes. Exact: a pair sums to at most
-///     2 * 255 * 128 in magnitude. `pmaddubsw` (u8 x s8 without widening) is not used because it
-///     saturates that pair sum to int16.
+///   - SSE2 (`int8_sse2`, 8 inputs a step): both operands widened to int16 (zero-extended
+///     activations, sign-extended weights), `pmaddwd` multiplies them and adds adjacent products
+///     into int32 lanes. Exact: a pair sums to at most 2 * 255 * 128 in magnitude.
+///   - AVX2 (`int8_avx2`, 32 inputs a step): `pmaddubsw` multiplies u8 by s8 and adds pairs of
+///     products into int16, saturating: on whole activations 2 * 255 * 127 and 2 * 255 * -128
+///     are out of range. So the activations are split into nibbles, x = low + 16 * high, whose
+///     pairs of products stay within 2 * 15 * 128; eight steps of them add up in int16, then
+///     `pmaddwd` by 1 and by 16 widens them into int32. Per 32 products and row: two `pmaddubsw`
+///     and two 16-bit adds (the split serves every row), against two widenings, two `pmaddwd`
+///     and two 32-bit adds for the widened scheme of SSE2 (bench/int8_bench.cpp compares them).
 ///   - AVX-512 with VNNI (`int8_avx512vnni`, `__AVX512VNNI__` and `__AVX512BW__`, 64 inputs a
 ///     step): `vpdpbusd` adds four u8 x s8 products to each int32 lane, exactly.
 ///
 /// A policy gives: `chunk` (inputs a step), `rows` (outputs a one-sample pass keeps in
 /// registers), `tile_samples` x `tile_rows` (the batch kernel's block of sums in registers),
 /// `load_x` (a chunk of activations), `load_w<Bytes>` (`Bytes` weights, a multiple of 4
-/// up to a chunk, the rest of the register zero; only those bytes are read), `mac` and `sum`.
+/// up to a chunk, the rest of the register zero; only those bytes are read), `mac` and `sum`;
+/// optionally `block` and `flush` (narrow partial sums widened every `block` chunks) and
+/// `add_sums<Rows>` (several rows' sums reduced together).
 
 #include "ctnn/simd/arch.hpp"
 
@@ -93,24 +100,68 @@ struct int8_sse2 {
 #endif
 
 #if CTNN_INT8_AVX2
-struct int8_avx2 {
-    // 8 sums, the activations and a weight register: 10 of the 16 registers.
-    static constexpr std::size_t chunk = 16, rows = 8, tile_samples = 4, tile_rows = 2;
-    using x_type = __m256i;
-    using acc_type = __m256i;
+/// The sums of four int32 registers' lanes, in the lanes of one: a, b, c, d.
+[[nodiscard]] inline __m128i sum_lanes_4(__m256i a, __m256i b, __m256i c, __m256i d) noexcept {
+    const __m256i pairs = _mm256_hadd_epi32(_mm256_hadd_epi32(a, b), _mm256_hadd_epi32(c, d));
+    return _mm_add_epi32(_mm256_castsi256_si128(pairs), _mm256_extracti128_si256(pairs, 1));
+}
 
-    [[nodiscard]] static __m256i load_x(const std::uint8_t* p) noexcept {
-        return _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+struct int8_avx2 {
+    /// A chunk of 32 activations split into nibbles, x = low + 16 * high, each in 0 .. 15.
+    struct nibbles {
+        __m256i low, high;
+    };
+    /// Per row: the int16 sums of low * w and of high * w (pmaddubsw adds a pair of products), and
+    /// the int32 sums they are widened into.
+    struct sums {
+        __m256i low, high, wide;
+    };
+    // pmaddubsw's pair of products is at most 2 * 15 * 128 = 3840 in magnitude: 8 chunks add up to
+    // 30720, within int16, before flush widens them (pmaddwd by 1 and by 16).
+    static constexpr std::size_t chunk = 32, block = 8, rows = 4, tile_samples = 2, tile_rows = 2;
+    using x_type = nibbles;
+    using acc_type = sums;
+
+    [[nodiscard]] static nibbles load_x(const std::uint8_t* p) noexcept {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+        const __m256i mask = _mm256_set1_epi8(15);
+        return {_mm256_and_si256(v, mask), _mm256_and_si256(_mm256_srli_epi16(v, 4), mask)};
     }
     template <std::size_t Bytes>
     [[nodiscard]] static __m256i load_w(const std::int8_t* p) noexcept {
-        return _mm256_cvtepi8_epi16(load_partial_128<Bytes>(p));
+        if constexpr (Bytes == chunk) {
+            return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+        } else if constexpr (Bytes > 16) {
+            return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))),
+                                           load_partial_128<Bytes - 16>(p + 16), 1);
+        } else {
+            return _mm256_inserti128_si256(_mm256_setzero_si256(), load_partial_128<Bytes>(p), 0);
+        }
     }
-    [[nodiscard]] static __m256i mac(__m256i acc, __m256i x, __m256i w) noexcept {
-        return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w));
+    [[nodiscard]] static sums mac(sums acc, nibbles x, __m256i w) noexcept {
+        return {_mm256_add_epi16(acc.low, _mm256_maddubs_epi16(x.low, w)),
+                _mm256_add_epi16(acc.high, _mm256_maddubs_epi16(x.high, w)), acc.wide};
     }
-    [[nodiscard]] static std::int32_t sum(__m256i v) noexcept {
-        return int8_sse2::sum(_mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)));
+    static void flush(sums& acc) noexcept {
+        const __m256i low = _mm256_madd_epi16(acc.low, _mm256_set1_epi16(1));
+        const __m256i high = _mm256_madd_epi16(acc.high, _mm256_set1_epi16(16));
+        acc = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_add_epi32(acc.wide, _mm256_add_epi32(low, high))};
+    }
+    [[nodiscard]] static std::int32_t sum(sums acc) noexcept {
+        flush(acc);
+        return int8_sse2::sum(_mm_add_epi32(_mm256_castsi256_si128(acc.wide), _mm256_extracti128_si256(acc.wide, 1)));
+    }
+    /// out[r] += the sum of row r, four rows reduced together.
+    template <std::size_t Rows>
+    static void add_sums(sums (&acc)[Rows], std::int32_t* out) noexcept {
+        std::size_t r = 0;
+        for (; r + 4 <= Rows; r += 4) {
+            for (std::size_t k = r; k < r + 4; ++k) flush(acc[k]);
+            const __m128i total = sum_lanes_4(acc[r].wide, acc[r + 1].wide, acc[r + 2].wide, acc[r + 3].wide);
+            __m128i* const to = reinterpret_cast<__m128i*>(out + r);
+            _mm_storeu_si128(to, _mm_add_epi32(_mm_loadu_si128(to), total));
+        }
+        for (; r < Rows; ++r) out[r] += sum(acc[r]);
     }
 };
 #endif
