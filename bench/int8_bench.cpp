@@ -47,7 +47,7 @@ struct int8_avx2_maddubs {
     struct halves {
         __m256i even, odd;
     };
-    static constexpr std::size_t chunk = 32, rows = 4, tile_samples = 2, tile_rows = 2;
+    static constexpr std::size_t chunk = 32, rows = 4;  // one sample at a time only
     using x_type = halves;
     using acc_type = __m256i;
 
@@ -78,7 +78,7 @@ struct int8_avx2_maddubs {
 
 /// The widened scheme on AVX2: 16 activations zero-extended and 16 weights sign-extended to int16, pmaddwd into int32.
 struct int8_avx2_widening {
-    static constexpr std::size_t chunk = 16, rows = 8, tile_samples = 4, tile_rows = 2;
+    static constexpr std::size_t chunk = 16, rows = 8;
     using x_type = __m256i;
     using acc_type = __m256i;
 
