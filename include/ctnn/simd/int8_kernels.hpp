@@ -1,0 +1,278 @@
+#pragma once
+
+/// @file
+/// Integer matrix-vector products for int8-quantized dense layers: uint8 activations times int8
+/// weights, summed exactly in int32 (the u8 x s8 scheme of FBGEMM and oneDNN, PyTorch's
+/// quantized Linear on x86):
+///
+///     acc[o] += sum_{i < In} x[i] * w[o * Stride + i]     for o < Out
+///
+/// with `x` uint8 (0 .. 255), `w` int8 (-128 .. 127), the weight rows output-major and `Stride`
+/// bytes apart (a multiple of 4). Every product and sum is exact: a row's sum stays within
+/// In * 255 * 128, which int32 holds for In < 65793 (checked at compile time).
+///
+/// `int8_matvec_portable` is the reference; `int8_matvec<Arch>` computes the same with the
+/// instruction set of the arch tag, whose intrinsics live one header per instruction set
+/// (xsimd 8.1 has no integer multiply-add):
+///   - x86 (simd/int8_x86.hpp): SSE2 and AVX2 widen both operands to int16 and multiply-add
+///     pairs into int32 (`pmaddwd`); AVX-512 with VNNI (`__AVX512VNNI__`) multiplies u8 by s8
+///     into int32 directly (`vpdpbusd`). `pmaddubsw`, the u8 x s8 instruction of SSSE3 and
+///     AVX2, is not used: it saturates the sum of two products to int16 (255 * 127 * 2 and
+///     255 * -128 * 2 are out of range).
+///   - AArch64 (simd/int8_neon.hpp): NEON widening multiply-accumulate (`smlal`); the dot
+///     product instructions (`sdot`, `udot`) do not mix signed and unsigned before Armv8.6's
+///     i8mm.
+///   - Cortex-M with the DSP extension (simd/int8_dsp.hpp, `__ARM_FEATURE_SIMD32`, on the
+///     scalar arch tag): two 16-bit multiply-adds per instruction (`smlad`).
+/// Other targets (Cortex-M3, Armv7 NEON, ...) use the portable loop.
+///
+/// Every kernel reads `x` only at 0 .. In-1 and the weight rows only at 0 .. round_up(In, 4)-1,
+/// so neither the end of `x` nor the padding of the last row needs room to spare, and no
+/// pointer needs any alignment. Columns In .. Stride-1 of `w` are never multiplied by an
+/// activation (they are zero by the contract of the callers, but need not be).
+
+#include "ctnn/simd/arch.hpp"
+#include "ctnn/simd/int8_dsp.hpp"
+#include "ctnn/simd/int8_neon.hpp"
+#include "ctnn/simd/int8_x86.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <utility>
+
+// The loop over a block's chunks stays rolled: unrolled, GCC 12 schedules all the block's multiplies before their adds
+// and spills the products to the stack.
+#if defined(__GNUC__) || defined(__clang__)
+#define CTNN_INT8_ROLLED _Pragma("GCC unroll 1")
+#else
+#define CTNN_INT8_ROLLED
+#endif
+
+namespace ctnn::simd {
+
+namespace detail {
+
+template <std::size_t Out, std::size_t In, std::size_t Stride>
+constexpr bool int8_shape_ok() noexcept {
+    static_assert(Out >= 1 && In >= 1, "ctnn::simd::int8_matvec: Out and In are at least 1");
+    static_assert(Stride % 4 == 0 && Stride >= In, "ctnn::simd::int8_matvec: Stride is a multiple of 4, at least In");
+    // |sum| <= In * 255 * 128 <= INT32_MAX.
+    static_assert(In <= 65792, "ctnn::simd::int8_matvec: In > 65792 could overflow the int32 sum");
+    return true;
+}
+
+/// `Samples` x `Rows` dot products of `In` activations with `In` weights, one accumulator of `P`
+/// (an instruction set's policy, simd/int8_*.hpp) each: the activations of every sample serve
+/// `Rows` weight rows, each weight row `Samples` samples. `x` holds the samples' rows (`x_stride`
+/// bytes apart) of which only the whole chunks are read; `tails` holds each sample's last
+/// In % P::chunk activations zero-padded to a chunk (P::chunk bytes apart). A policy whose
+/// accumulators hold narrow partial sums gives `block`, the chunks they take before `flush` must
+/// widen them. Adds the sums to acc[s * acc_stride + r].
+template <class P, std::size_t In, std::size_t Stride, std::size_t Samples, std::size_t Rows>
+inline void int8_tile(const std::uint8_t* x, std::size_t x_stride, const std::uint8_t* tails, const std::int8_t* w,
+                      std::int32_t* acc, std::size_t acc_stride) noexcept {
+    constexpr std::size_t whole = In / P::chunk * P::chunk, tail = In - whole;
+    constexpr bool flushes = requires {
+        P::block;
+    };
+    constexpr std::size_t span = [] {
+        if constexpr (flushes)
+            return P::block * P::chunk;
+        else
+            return whole;
+    }();
+    using A = typename P::acc_type;
+    using X = typename P::x_type;
+    // Arrays of registers indexed by compile-time constants only (fold expressions, no loops), so
+    // they stay in registers even at -Os, where the compiler unrolls nothing.
+    [&]<std::size_t... S, std::size_t... R>(std::index_sequence<S...>, std::index_sequence<R...>) {
+        A sums[Samples][Rows]{};  // zero: integers and integer vectors value-initialise to zero
+        const auto step = [&]<std::size_t Bytes>(const X(&xs)[Samples], std::size_t i) {
+            const auto row = [&]<std::size_t Row>(std::integral_constant<std::size_t, Row>) {
+                const auto wr = P::template load_w<Bytes>(w + Row * Stride + i);
+                ((sums[S][Row] = P::mac(sums[S][Row], xs[S], wr)), ...);
+            };
+            (row(std::integral_constant<std::size_t, R>{}), ...);
+        };
+        for (std::size_t first = 0; first < whole; first += span) {
+            const std::size_t end = first + span < whole ? first + span : whole;
+            CTNN_INT8_ROLLED
+            for (std::size_t i = first; i < end; i += P::chunk) {
+                const X xs[Samples] = {P::load_x(x + S * x_stride + i)...};
+                step.template operator()<P::chunk>(xs, i);
+            }
+            if constexpr (flushes) {
+                const auto flush_row = [&]<std::size_t Row>(std::integral_constant<std::size_t, Row>) {
+                    (P::flush(sums[S][Row]), ...);
+                };
+                (flush_row(std::integral_constant<std::size_t, R>{}), ...);
+            }
+        }
+        // The tail adds one chunk to flushed sums (`sum` and `add_sums` flush).
+        if constexpr (tail != 0) {
+            const X xs[Samples] = {P::load_x(tails + S * P::chunk)...};
+            step.template operator()<(tail + 3) / 4 * 4>(xs, whole);
+        }
+        if constexpr (requires { P::template add_sums<Rows>(sums[0], acc); }) {
+            (P::template add_sums<Rows>(sums[S], acc + S * acc_stride), ...);
+        } else {
+            const auto add_row = [&]<std::size_t Row>(std::integral_constant<std::size_t, Row>) {
+                ((acc[S * acc_stride + Row] += P::sum(sums[S][Row])), ...);
+            };
+            (add_row(std::integral_constant<std::size_t, R>{}), ...);
+        }
+    }
+    (std::make_index_sequence<Samples>{}, std::make_index_sequence<Rows>{});
+}
+
+/// int8_tile over every output, P::rows at a time (then the rest), for `Samples` samples whose
+/// tails are staged in `tails`.
+template <class P, std::size_t Out, std::size_t In, std::size_t Stride, std::size_t Samples, std::size_t Rows>
+inline void int8_rows(const std::uint8_t* x, std::size_t x_stride, const std::uint8_t* tails, const std::int8_t* w,
+                      std::int32_t* acc, std::size_t acc_stride) noexcept {
+    constexpr std::size_t blocked = Out / Rows * Rows;
+    for (std::size_t o = 0; o < blocked; o += Rows)
+        int8_tile<P, In, Stride, Samples, Rows>(x, x_stride, tails, w + o * Stride, acc + o, acc_stride);
+    if constexpr (blocked != Out)
+        int8_tile<P, In, Stride, Samples, Out - blocked>(x, x_stride, tails, w + blocked * Stride, acc + blocked,
+                                                         acc_stride);
+}
+
+/// Stages the last In % P::chunk activations of `Samples` samples, zero-padded to a chunk, and
+/// runs int8_rows: the only reads of `x` past the whole chunks are these copies.
+template <class P, std::size_t Out, std::size_t In, std::size_t Stride, std::size_t Samples, std::size_t Rows>
+inline void int8_samples(const std::uint8_t* x, std::size_t x_stride, const std::int8_t* w,
+                         std::int32_t* acc) noexcept {
+    constexpr std::size_t whole = In / P::chunk * P::chunk, tail = In - whole;
+    alignas(64) std::uint8_t tails[tail != 0 ? Samples * P::chunk : 1] = {};
+    if constexpr (tail != 0)
+        for (std::size_t s = 0; s < Samples; ++s) std::memcpy(tails + s * P::chunk, x + s * x_stride + whole, tail);
+    int8_rows<P, Out, In, Stride, Samples, Rows>(x, x_stride, tails, w, acc, Out);
+}
+
+/// The policy of an arch tag's instruction set, or void for the portable loop.
+template <class Arch>
+constexpr auto int8_policy_of() noexcept {
+#if CTNN_SIMD
+    if constexpr (!std::is_same_v<Arch, scalar_arch>) {
+#if CTNN_INT8_AVX512VNNI
+        if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>)
+            return std::type_identity<int8_avx512vnni>{};
+        else
+#endif
+#if CTNN_INT8_AVX2
+            if constexpr (std::is_base_of_v<xsimd::avx2, Arch> || std::is_base_of_v<xsimd::avx512f, Arch>)
+            return std::type_identity<int8_avx2>{};
+        else
+#endif
+#if CTNN_INT8_SSE2
+            // AVX without AVX2 has no 256-bit integer instructions: the SSE2 ones.
+            if constexpr (std::is_base_of_v<xsimd::sse2, Arch> || std::is_base_of_v<xsimd::avx, Arch>)
+                return std::type_identity<int8_sse2>{};
+            else
+#endif
+#if CTNN_INT8_NEON
+                if constexpr (std::is_base_of_v<xsimd::neon64, Arch>)
+                return std::type_identity<int8_neon>{};
+            else
+#endif
+                return std::type_identity<void>{};
+    } else
+#endif
+    {
+#if CTNN_INT8_DSP
+        if constexpr (std::is_same_v<Arch, scalar_arch>)
+            return std::type_identity<int8_dsp>{};
+        else
+#endif
+            return std::type_identity<void>{};
+    }
+}
+
+template <class Arch>
+using int8_policy = typename decltype(int8_policy_of<Arch>())::type;
+
+}  // namespace detail
+
+/// The reference: acc[o] += sum_{i < In} x[i] * w[o * Stride + i] for o < Out, one product at a
+/// time in int32. `x`: In activations; `w`: Out rows of Stride bytes; `acc`: Out sums.
+template <std::size_t Out, std::size_t In, std::size_t Stride>
+inline void int8_matvec_portable(const std::uint8_t* x, const std::int8_t* w, std::int32_t* acc) noexcept {
+    static_assert(detail::int8_shape_ok<Out, In, Stride>());
+    for (std::size_t o = 0; o < Out; ++o) {
+        std::int32_t sum = 0;
+        // Pointers, the end of x as the bound, and the test at the bottom (In >= 1): on cores without SIMD
+        // (Cortex-M3) two loads, a multiply-add, a compare and a branch per product also at -Os, which neither
+        // rotates a loop nor gives an index up for a pointer's increment.
+        const std::int8_t* row = w + o * Stride;
+        const std::uint8_t* xi = x;
+        do {
+            sum += static_cast<std::int32_t>(*xi) * static_cast<std::int32_t>(*row);
+            ++row;
+        } while (++xi != x + In);
+        acc[o] += sum;
+    }
+}
+
+/// The reference for `samples` samples: int8_matvec_portable on each, sample s reading its In
+/// activations at x + s * Stride and adding to acc[s * Out .. s * Out + Out-1].
+template <std::size_t Out, std::size_t In, std::size_t Stride>
+inline void int8_batch_matvec_portable(const std::uint8_t* x, const std::int8_t* w, std::int32_t* acc,
+                                       std::size_t samples) noexcept {
+    for (std::size_t s = 0; s < samples; ++s) int8_matvec_portable<Out, In, Stride>(x + s * Stride, w, acc + s * Out);
+}
+
+/// True when `int8_matvec<Arch>` runs an instruction set's kernel rather than the portable loop.
+template <class Arch>
+inline constexpr bool has_int8_kernel = !std::is_void_v<detail::int8_policy<Arch>>;
+
+/// acc[o] += sum_{i < In} x[i] * w[o * Stride + i] for o < Out, exactly, with the instruction set
+/// of `Arch` (the file comment lists them; the portable loop where there is none).
+/// `x`: In activations (uint8, any alignment); `w`: Out weight rows (int8) of Stride bytes, Stride
+/// a multiple of 4 (any alignment); `acc`: Out int32 sums, added to.
+template <class Arch, std::size_t Out, std::size_t In, std::size_t Stride>
+inline void int8_matvec(const std::uint8_t* x, const std::int8_t* w, std::int32_t* acc) noexcept {
+    static_assert(is_arch<Arch>, "ctnn::simd::int8_matvec: Arch is an arch tag");
+    static_assert(detail::int8_shape_ok<Out, In, Stride>());
+    using P = detail::int8_policy<Arch>;
+    if constexpr (std::is_void_v<P>) {
+        int8_matvec_portable<Out, In, Stride>(x, w, acc);
+    } else {
+        detail::int8_samples<P, Out, In, Stride, 1, P::rows>(x, Stride, w, acc);
+    }
+}
+
+/// int8_matvec on `samples` samples: sample s reads its In activations at x + s * Stride (rows of
+/// Stride bytes) and adds to acc[s * Out .. s * Out + Out-1]. Register-blocked over samples and
+/// outputs (P::tile_samples x P::tile_rows sums in registers), so each loaded weight serves
+/// several samples and each loaded activation several outputs.
+template <class Arch, std::size_t Out, std::size_t In, std::size_t Stride>
+inline void int8_batch_matvec(const std::uint8_t* x, const std::int8_t* w, std::int32_t* acc,
+                              std::size_t samples) noexcept {
+    static_assert(is_arch<Arch>, "ctnn::simd::int8_batch_matvec: Arch is an arch tag");
+    static_assert(detail::int8_shape_ok<Out, In, Stride>());
+    using P = detail::int8_policy<Arch>;
+    if constexpr (std::is_void_v<P>) {
+        int8_batch_matvec_portable<Out, In, Stride>(x, w, acc, samples);
+    } else {
+        constexpr std::size_t tile = P::tile_samples;
+        std::size_t s = 0;
+        for (; s + tile <= samples; s += tile)
+            detail::int8_samples<P, Out, In, Stride, tile, P::tile_rows>(x + s * Stride, Stride, w, acc + s * Out);
+        // The last samples, fewer than a tile: one tile of their number (a compile-time count).
+        [&]<std::size_t... N>(std::index_sequence<N...>) {
+            const std::size_t left = samples - s;
+            ((left == N + 1 ? detail::int8_samples<P, Out, In, Stride, N + 1, P::tile_rows>(x + s * Stride, Stride, w,
+                                                                                            acc + s * Out)
+                            : void()),
+             ...);
+        }
+        (std::make_index_sequence<tile - 1>{});
+    }
+}
+
+}  // namespace ctnn::simd
+
+#undef CTNN_INT8_ROLLED

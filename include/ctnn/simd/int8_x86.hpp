@@ -1,0 +1,190 @@
+#pragma once
+
+/// @file
+/// The x86 kernels' steps for simd/int8_kernels.hpp (uint8 activations times int8 weights into
+/// int32): a policy per instruction set, which int8_kernels.hpp's register-blocked loop calls.
+///
+///   - SSE2 (`int8_sse2`, 8 inputs a step): both operands widened to int16 (zero-extended
+///     activations, sign-extended weights), `pmaddwd` multiplies them and adds adjacent products
+///     into int32 lanes. Exact: a pair sums to at most 2 * 255 * 128 in magnitude.
+///   - AVX2 (`int8_avx2`, 32 inputs a step): `pmaddubsw` multiplies u8 by s8 and adds pairs of
+///     products into int16, saturating: on whole activations 2 * 255 * 127 and 2 * 255 * -128
+///     are out of range. So the activations are split into nibbles, x = low + 16 * high, whose
+///     pairs of products stay within 2 * 15 * 128; eight steps of them add up in int16, then
+///     `pmaddwd` by 1 and by 16 widens them into int32. Per 32 products and row: two `pmaddubsw`
+///     and two 16-bit adds (the split serves every row), against two widenings, two `pmaddwd`
+///     and two 32-bit adds for the widened scheme of SSE2 (bench/int8_bench.cpp compares them).
+///   - AVX-512 with VNNI (`int8_avx512vnni`, `__AVX512VNNI__` and `__AVX512BW__`, 64 inputs a
+///     step): `vpdpbusd` adds four u8 x s8 products to each int32 lane, exactly.
+///
+/// A policy gives: `chunk` (inputs a step), `rows` (outputs a one-sample pass keeps in
+/// registers), `tile_samples` x `tile_rows` (the batch kernel's block of sums in registers),
+/// `load_x` (a chunk of activations), `load_w<Bytes>` (`Bytes` weights, a multiple of 4
+/// up to a chunk, the rest of the register zero; only those bytes are read), `mac` and `sum`;
+/// optionally `block` and `flush` (narrow partial sums widened every `block` chunks) and
+/// `add_sums<Rows>` (several rows' sums reduced together).
+
+#include "ctnn/simd/arch.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#if CTNN_SIMD && XSIMD_WITH_SSE2
+#define CTNN_INT8_SSE2 1
+#else
+#define CTNN_INT8_SSE2 0
+#endif
+#if CTNN_SIMD && XSIMD_WITH_AVX2
+#define CTNN_INT8_AVX2 1
+#else
+#define CTNN_INT8_AVX2 0
+#endif
+#if CTNN_SIMD && XSIMD_WITH_AVX512F && defined(__AVX512VNNI__) && defined(__AVX512BW__)
+#define CTNN_INT8_AVX512VNNI 1
+#else
+#define CTNN_INT8_AVX512VNNI 0
+#endif
+
+namespace ctnn::simd::detail {
+
+#if CTNN_INT8_SSE2
+/// `Bytes` bytes from `p` (4, 8, 12 or 16; any alignment) in the low bytes of a register, the
+/// rest zero. Reads only those bytes.
+template <std::size_t Bytes>
+[[nodiscard]] inline __m128i load_partial_128(const void* p) noexcept {
+    static_assert(Bytes == 4 || Bytes == 8 || Bytes == 12 || Bytes == 16);
+    const auto* bytes = static_cast<const unsigned char*>(p);
+    const auto word = [](const unsigned char* q) {
+        std::int32_t v;
+        std::memcpy(&v, q, sizeof v);
+        return _mm_cvtsi32_si128(v);
+    };
+    if constexpr (Bytes == 16)
+        return _mm_loadu_si128(static_cast<const __m128i*>(p));
+    else if constexpr (Bytes == 12)
+        return _mm_unpacklo_epi64(_mm_loadl_epi64(static_cast<const __m128i*>(p)), word(bytes + 8));
+    else if constexpr (Bytes == 8)
+        return _mm_loadl_epi64(static_cast<const __m128i*>(p));
+    else
+        return word(bytes);
+}
+
+struct int8_sse2 {
+    static constexpr std::size_t chunk = 8, rows = 8, tile_samples = 4, tile_rows = 2;
+    using x_type = __m128i;
+    using acc_type = __m128i;
+
+    [[nodiscard]] static __m128i load_x(const std::uint8_t* p) noexcept {
+        return _mm_unpacklo_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)), _mm_setzero_si128());
+    }
+    template <std::size_t Bytes>
+    [[nodiscard]] static __m128i load_w(const std::int8_t* p) noexcept {
+        const __m128i bytes = load_partial_128<Bytes>(p);
+#if defined(__SSE4_1__)
+        return _mm_cvtepi8_epi16(bytes);
+#else
+        // Each byte into the upper half of its 16-bit lane, then shifted down with its sign.
+        return _mm_srai_epi16(_mm_unpacklo_epi8(bytes, bytes), 8);
+#endif
+    }
+    [[nodiscard]] static __m128i mac(__m128i acc, __m128i x, __m128i w) noexcept {
+        return _mm_add_epi32(acc, _mm_madd_epi16(x, w));
+    }
+    [[nodiscard]] static std::int32_t sum(__m128i v) noexcept {
+        v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2)));
+        v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(2, 3, 0, 1)));
+        return _mm_cvtsi128_si32(v);
+    }
+};
+#endif
+
+#if CTNN_INT8_AVX2
+/// The sums of four int32 registers' lanes, in the lanes of one: a, b, c, d.
+[[nodiscard]] inline __m128i sum_lanes_4(__m256i a, __m256i b, __m256i c, __m256i d) noexcept {
+    const __m256i pairs = _mm256_hadd_epi32(_mm256_hadd_epi32(a, b), _mm256_hadd_epi32(c, d));
+    return _mm_add_epi32(_mm256_castsi256_si128(pairs), _mm256_extracti128_si256(pairs, 1));
+}
+
+struct int8_avx2 {
+    /// A chunk of 32 activations split into nibbles, x = low + 16 * high, each in 0 .. 15.
+    struct nibbles {
+        __m256i low, high;
+    };
+    /// Per row: the int16 sums of low * w and of high * w (pmaddubsw adds a pair of products), and
+    /// the int32 sums they are widened into.
+    struct sums {
+        __m256i low, high, wide;
+    };
+    // pmaddubsw's pair of products is at most 2 * 15 * 128 = 3840 in magnitude: 8 chunks add up to
+    // 30720, within int16, before flush widens them (pmaddwd by 1 and by 16).
+    static constexpr std::size_t chunk = 32, block = 8, rows = 4, tile_samples = 2, tile_rows = 2;
+    using x_type = nibbles;
+    using acc_type = sums;
+
+    [[nodiscard]] static nibbles load_x(const std::uint8_t* p) noexcept {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+        const __m256i mask = _mm256_set1_epi8(15);
+        return {_mm256_and_si256(v, mask), _mm256_and_si256(_mm256_srli_epi16(v, 4), mask)};
+    }
+    template <std::size_t Bytes>
+    [[nodiscard]] static __m256i load_w(const std::int8_t* p) noexcept {
+        if constexpr (Bytes == chunk) {
+            return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+        } else if constexpr (Bytes > 16) {
+            return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))),
+                                           load_partial_128<Bytes - 16>(p + 16), 1);
+        } else {
+            return _mm256_inserti128_si256(_mm256_setzero_si256(), load_partial_128<Bytes>(p), 0);
+        }
+    }
+    [[nodiscard]] static sums mac(sums acc, nibbles x, __m256i w) noexcept {
+        return {_mm256_add_epi16(acc.low, _mm256_maddubs_epi16(x.low, w)),
+                _mm256_add_epi16(acc.high, _mm256_maddubs_epi16(x.high, w)), acc.wide};
+    }
+    static void flush(sums& acc) noexcept {
+        const __m256i low = _mm256_madd_epi16(acc.low, _mm256_set1_epi16(1));
+        const __m256i high = _mm256_madd_epi16(acc.high, _mm256_set1_epi16(16));
+        acc = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_add_epi32(acc.wide, _mm256_add_epi32(low, high))};
+    }
+    [[nodiscard]] static std::int32_t sum(sums acc) noexcept {
+        flush(acc);
+        return int8_sse2::sum(_mm_add_epi32(_mm256_castsi256_si128(acc.wide), _mm256_extracti128_si256(acc.wide, 1)));
+    }
+    /// out[r] += the sum of row r, four rows reduced together.
+    template <std::size_t Rows>
+    static void add_sums(sums (&acc)[Rows], std::int32_t* out) noexcept {
+        std::size_t r = 0;
+        for (; r + 4 <= Rows; r += 4) {
+            for (std::size_t k = r; k < r + 4; ++k) flush(acc[k]);
+            const __m128i total = sum_lanes_4(acc[r].wide, acc[r + 1].wide, acc[r + 2].wide, acc[r + 3].wide);
+            __m128i* const to = reinterpret_cast<__m128i*>(out + r);
+            _mm_storeu_si128(to, _mm_add_epi32(_mm_loadu_si128(to), total));
+        }
+        for (; r < Rows; ++r) out[r] += sum(acc[r]);
+    }
+};
+#endif
+
+#if CTNN_INT8_AVX512VNNI
+struct int8_avx512vnni {
+    static constexpr std::size_t chunk = 64, rows = 8, tile_samples = 4, tile_rows = 4;
+    using x_type = __m512i;
+    using acc_type = __m512i;
+
+    [[nodiscard]] static __m512i load_x(const std::uint8_t* p) noexcept { return _mm512_loadu_si512(p); }
+    template <std::size_t Bytes>
+    [[nodiscard]] static __m512i load_w(const std::int8_t* p) noexcept {
+        if constexpr (Bytes == chunk)
+            return _mm512_loadu_si512(p);
+        else
+            return _mm512_maskz_loadu_epi8((__mmask64{1} << Bytes) - 1, p);  // masked bytes are not read
+    }
+    [[nodiscard]] static __m512i mac(__m512i acc, __m512i x, __m512i w) noexcept {
+        return _mm512_dpbusd_epi32(acc, x, w);
+    }
+    [[nodiscard]] static std::int32_t sum(__m512i v) noexcept { return _mm512_reduce_add_epi32(v); }
+};
+#endif
+
+}  // namespace ctnn::simd::detail
