@@ -116,6 +116,7 @@ TEST_CASE("A network of the parametric activations named without arguments train
     const double after = loss<MeanSquaredError>(net, xs, ts);
     INFO("loss before " << before << ", after " << after);
     CHECK(after < before / 10);
+}
 
 namespace {
 // Softmax::apply_row against the definition in long double, for every count n of outputs up to three registers,
