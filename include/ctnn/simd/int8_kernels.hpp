@@ -14,11 +14,11 @@
 /// `int8_matvec_portable` is the reference; `int8_matvec<Arch>` computes the same with the
 /// instruction set of the arch tag, whose intrinsics live one header per instruction set
 /// (xsimd 8.1 has no integer multiply-add):
-///   - x86 (simd/int8_x86.hpp): SSE2 and AVX2 widen both operands to int16 and multiply-add
-///     pairs into int32 (`pmaddwd`); AVX-512 with VNNI (`__AVX512VNNI__`) multiplies u8 by s8
-///     into int32 directly (`vpdpbusd`). `pmaddubsw`, the u8 x s8 instruction of SSSE3 and
-///     AVX2, is not used: it saturates the sum of two products to int16 (255 * 127 * 2 and
-///     255 * -128 * 2 are out of range).
+///   - x86 (simd/int8_x86.hpp): SSE2 widens both operands to int16 and multiply-adds pairs
+///     into int32 (`pmaddwd`); AVX2 splits the activations into nibbles so that `pmaddubsw`
+///     (u8 x s8, pairs of products summed to int16 with saturation: 255 * 127 * 2 and
+///     255 * -128 * 2 are out of range on whole bytes) cannot saturate; AVX-512 with VNNI
+///     (`__AVX512VNNI__`) multiplies u8 by s8 into int32 directly (`vpdpbusd`).
 ///   - AArch64 (simd/int8_neon.hpp): NEON widening multiply-accumulate (`smlal`); the dot
 ///     product instructions (`sdot`, `udot`) do not mix signed and unsigned before Armv8.6's
 ///     i8mm.
