@@ -171,7 +171,8 @@ struct quantized_layers_of<Net, Requantizer, std::index_sequence<I...>> {
 ///
 /// @tparam Net          the float network's type; every activation ctnn::Linear, ctnn::ReLU,
 ///                      ctnn::Tanh, ctnn::Sigmoid or (output) ctnn::Softmax (a static_assert says so)
-/// @tparam Requantizer  ctnn::FloatRequantizer (QNNPACK's float path, the default)
+/// @tparam Requantizer  ctnn::FloatRequantizer (QNNPACK's float path, the default: agrees with PyTorch
+///                      quantum for quantum) or ctnn::FixedPointRequantizer (TFLite's integer-only path)
 ///
 /// The object holds the parameters and nothing else: sizeof is storage_bytes (int8 weights in
 /// rows padded to 4 bytes, per unit an int32 bias, a float weight scale and a multiplier, per layer

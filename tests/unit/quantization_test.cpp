@@ -208,3 +208,53 @@ TEST_CASE("int8_dot_rows sums rows of int8 weights times uint8 quanta", "[quanti
         CHECK(acc[o] == expected);
     }
 }
+
+TEST_CASE("FixedPointRequantizer is TFLite's Q0.31 multiplier and shift, within one quantum of the float path",
+          "[quantization]") {
+    using F = ctnn::FixedPointRequantizer;
+    SECTION("the multiplier: q in [2^30, 2^31), q 2^(shift - 31) the real multiplier to 31 bits") {
+        CHECK(F::multiplier(0.5f, 0.25f, 0.125f) == F::multiplier_type{1 << 30, 1});  // 1 = 2^30 2^(1 - 31)
+        CHECK(F::multiplier(1.0f, 0x1p-40f, 1.0f) == F::multiplier_type{});           // below 2^-31: 0
+        ctnn::Random random(17);
+        for (int k = 0; k < 20000; ++k) {
+            const float s_in = random.uniform<float>(1e-4f, 1.0f), s_w = random.uniform<float>(1e-4f, 1.0f),
+                        s_out = random.uniform<float>(1e-4f, 1.0f);
+            const auto m = F::multiplier(s_in, s_w, s_out);
+            const double real = double{s_in} * double{s_w} / double{s_out};
+            REQUIRE(m.multiplier >= (1 << 30));
+            const double represented = std::ldexp(static_cast<double>(m.multiplier), m.shift - 31);
+            REQUIRE(std::fabs(represented - real) <= std::ldexp(real, -31));
+        }
+    }
+    SECTION("ties: the doubling high product rounds half up, the division by a power of two half away from 0") {
+        const auto half = F::multiplier(0.5f, 1.0f, 1.0f);  // q = 2^30, shift 0: the high product alone
+        CHECK(F::apply(3, half) == 2);
+        CHECK(F::apply(5, half) == 3);
+        CHECK(F::apply(-3, half) == -1);
+        CHECK(F::apply(-5, half) == -2);
+        const auto quarter = F::multiplier(0.25f, 1.0f, 1.0f);  // q = 2^30, shift -1: exact products, then / 2
+        CHECK(F::apply(6, quarter) == 2);
+        CHECK(F::apply(-6, quarter) == -2);
+        CHECK(F::apply(-2, quarter) == -1);
+        CHECK(F::apply(std::numeric_limits<std::int32_t>::max(), F::multiplier(1.0f, 1.0f, 1.0f)) == 256);
+        CHECK(F::apply(std::numeric_limits<std::int32_t>::min(), F::multiplier(1.0f, 1.0f, 1.0f)) == -256);
+        CHECK(F::apply(1 << 20, F::multiplier(1.0f, 1.0f, 0x1p-20f)) == 256);  // x 2^20 saturates
+    }
+    SECTION("random sums and scales: at most one quantum from FloatRequantizer") {
+        ctnn::Random random(18);
+        int differ = 0;
+        for (int k = 0; k < 200000; ++k) {
+            const float s_in = random.uniform<float>(1e-3f, 0.1f), s_w = random.uniform<float>(1e-4f, 0.05f),
+                        s_out = random.uniform<float>(1e-3f, 1.0f);
+            // Sums whose requantized values span the uint8 range and beyond.
+            const float real = s_in * s_w / s_out;
+            const auto acc = static_cast<std::int32_t>(random.uniform<float>(-300.0f, 300.0f) / real);
+            const std::int32_t a =
+                ctnn::FloatRequantizer::apply(acc, ctnn::FloatRequantizer::multiplier(s_in, s_w, s_out));
+            const std::int32_t b = F::apply(acc, F::multiplier(s_in, s_w, s_out));
+            REQUIRE(std::abs(a - b) <= 1);
+            differ += a != b;
+        }
+        CHECK(differ > 0);  // the two paths are different roundings, not the same code
+    }
+}

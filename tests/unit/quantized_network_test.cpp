@@ -360,3 +360,33 @@ TEST_CASE("QuantizedNetwork: sizes are the parameters", "[quantized_network]") {
     STATIC_REQUIRE(QM::storage_bytes ==
                    8 + (128 * 784 + 128 * 12 + 16) + (64 * 128 + 64 * 12 + 16) + (10 * 64 + 10 * 12 + 16));
 }
+
+TEST_CASE("QuantizedNetwork with FixedPointRequantizer: the first layer within one quantum of the float path",
+          "[quantized_network]") {
+    using Net = ctnn::Network<float, Input<8>, Dense<16, ctnn::ReLU>, Dense<16, ctnn::Tanh>, Dense<3, ctnn::Softmax>>;
+    using QF = ctnn::QuantizedNetwork<Net>;
+    using QI = ctnn::QuantizedNetwork<Net, ctnn::FixedPointRequantizer>;
+    STATIC_REQUIRE(sizeof(QI) == QI::storage_bytes);
+    STATIC_REQUIRE(QI::storage_bytes == QF::storage_bytes + 4 * (16 + 16 + 3));  // a shift beside each multiplier
+    STATIC_REQUIRE(std::is_trivially_copyable_v<QI>);
+    const auto net = random_network<Net>(21);
+    const auto inputs = random_inputs<Net>(100, -2.0f, 2.0f, 22);
+    const auto calibration = calibrate(*net, inputs);
+    const auto f = std::make_unique<QF>(*net, calibration);
+    const auto i = std::make_unique<QI>(*net, calibration);
+    CHECK(f->layer<0>().bias == i->layer<0>().bias);
+    CHECK(f->layer<0>().weights == i->layer<0>().weights);
+    std::vector<std::uint8_t> a(QF::quanta_size), b(QI::quanta_size);
+    std::size_t differ = 0, same_class = 0;
+    for (const auto& x : inputs) {
+        (void)f->forward_quanta(x, std::span<std::uint8_t, QF::quanta_size>(a.data(), a.size()));
+        (void)i->forward_quanta(x, std::span<std::uint8_t, QI::quanta_size>(b.data(), b.size()));
+        for (std::size_t k = 0; k < QF::output_quanta_offset(0) + 16; ++k) {
+            REQUIRE(std::abs(int{a[k]} - int{b[k]}) <= 1);
+            differ += a[k] != b[k];
+        }
+        same_class += f->predict_class(x) == i->predict_class(x);
+    }
+    CHECK(same_class >= 95);
+    INFO(differ << " first-layer quanta differ by one");
+}
