@@ -36,7 +36,7 @@ inline constexpr float quantization_eps = 1.1920928955078125e-07f;
 /// QuantizationParams::quantize).
 [[nodiscard]] constexpr std::int8_t quantize_weight(float w, float scale) noexcept {
     const float q = detail::round_half_even(detail::clamp_or_low(w * (1.0f / scale), -256.0f, 256.0f));
-    return static_cast<std::int8_t>(std::clamp(static_cast<std::int32_t>(q), -128, 127));
+    return static_cast<std::int8_t>(std::clamp<std::int32_t>(static_cast<std::int32_t>(q), -128, 127));
 }
 
 /// The running minimum and maximum of the values of one tensor, and the uint8 affine
@@ -79,7 +79,7 @@ public:
         const float scale = std::max((max_pos - min_neg) / 255.0f, quantization_eps);
         // min_neg / scale lies in [-255, 0] up to rounding: within round_half_even's range.
         const auto shift = static_cast<std::int32_t>(detail::round_half_even(min_neg / scale));
-        return {scale, std::clamp(0 - shift, 0, 255)};
+        return {scale, std::clamp<std::int32_t>(0 - shift, 0, 255)};
     }
 
     friend constexpr bool operator==(const MinMaxObserver&, const MinMaxObserver&) = default;

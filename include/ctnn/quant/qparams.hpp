@@ -63,7 +63,7 @@ struct QuantizationParams {
     [[nodiscard]] constexpr std::uint8_t quantize_with_inverse(float x, float inverse_scale) const noexcept {
         // Beyond +-256 every zero point saturates, so clamping there first changes nothing.
         const float q = detail::round_half_even(detail::clamp_or_low(x * inverse_scale, -256.0f, 256.0f));
-        return static_cast<std::uint8_t>(std::clamp(static_cast<std::int32_t>(q) + zero_point, 0, 255));
+        return static_cast<std::uint8_t>(std::clamp<std::int32_t>(static_cast<std::int32_t>(q) + zero_point, 0, 255));
     }
 
     /// The real value of quantum `q`: (q - zero_point) * scale, rounded once to float (the
