@@ -15,6 +15,7 @@
 #include "ctnn/input.hpp"
 #include "ctnn/loss.hpp"
 #include "ctnn/network.hpp"
+#include "ctnn/quantized_network.hpp"
 #include "ctnn/random.hpp"
 #include "ctnn/train.hpp"
 #include "ctnn/version.hpp"
