@@ -13,10 +13,10 @@
 #include "ctnn/config.hpp"
 #include "ctnn/detail/static_for.hpp"
 #include "ctnn/quant/calibration.hpp"
-#include "ctnn/quant/int8_dot.hpp"
 #include "ctnn/quant/observer.hpp"
 #include "ctnn/quant/qparams.hpp"
 #include "ctnn/quant/requantize.hpp"
+#include "ctnn/simd/int8_kernels.hpp"
 
 #include <algorithm>
 #include <array>
@@ -63,7 +63,7 @@ struct no_lookup_table {};
 
 /// One Dense layer of In inputs and Out units with activation Act, quantized: its parameters and
 /// nothing else (a plain aggregate; ctnn::QuantizedNetwork fills it). Units are output channels.
-template <std::size_t In, std::size_t Out, class Act, class Requantizer>
+template <class Arch, std::size_t In, std::size_t Out, class Act, class Requantizer>
 struct quantized_dense_layer {
     using activation = Act;
     using multiplier_type = typename Requantizer::multiplier_type;
@@ -101,7 +101,7 @@ struct quantized_dense_layer {
     /// output quanta to `y` (the same values without a lookup table; `linear` may be `y` then).
     void forward(const std::uint8_t* x, std::uint8_t* linear, std::uint8_t* y) const noexcept {
         std::array<std::int32_t, Out> acc = bias;
-        int8_dot_rows(x, weights.data(), In, row_stride, Out, acc.data());
+        simd::int8_matvec<Arch, Out, In, row_stride>(x, weights.data(), acc.data());
         // ReLU fused into the requantization: quantized::linear_relu clamps at the quantum of 0.
         const std::int32_t low = std::is_same_v<Act, ReLU> ? linear_qparams.zero_point : 0;
         for (std::size_t o = 0; o < Out; ++o) {
@@ -147,8 +147,8 @@ struct quantized_layers_of<Net, Requantizer, std::index_sequence<I...>> {
     template <std::size_t K>
     using float_layer = typename Net::layers::template at<K>;
     template <std::size_t K>
-    using layer = quantized_dense_layer<float_layer<K>::input_size, float_layer<K>::output_size,
-                                        typename float_layer<K>::activation, Requantizer>;
+    using layer = quantized_dense_layer<typename Net::arch_type, float_layer<K>::input_size,
+                                        float_layer<K>::output_size, typename float_layer<K>::activation, Requantizer>;
     using type = layer_pack<layer<I>...>;
     static constexpr bool all_quantizable = (quantizable_activation<typename float_layer<I>::activation> && ...);
     static constexpr std::size_t bytes = (layer<I>::bytes + ...);
@@ -164,7 +164,7 @@ struct quantized_layers_of<Net, Requantizer, std::index_sequence<I...>> {
 /// (see ctnn::quantize and the README's "Quantized networks"), so every quantum agrees with
 /// PyTorch's.
 ///
-/// One layer's pass: acc[o] = bias[o] + sum_i x[i] w[o][i] (detail::int8_dot_rows), then
+/// One layer's pass: acc[o] = bias[o] + sum_i x[i] w[o][i] (simd::int8_matvec, with Net's arch), then
 /// Requantizer::apply to the Linear's quantization (with ReLU: clamped at its zero point), then
 /// Tanh's or Sigmoid's 256-entry table. forward() quantizes the float input with input_qparams()
 /// and dequantizes the last layer's output (Softmax: of its logits, then a float softmax).

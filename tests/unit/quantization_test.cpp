@@ -2,7 +2,6 @@
 // the requantization, each against std::nearbyint (C's round-to-nearest-even in the default rounding mode) and the
 // formulas of PyTorch's observer.py written out here, on exact ties, both clamps, non-finite values and random values.
 
-#include "ctnn/quant/int8_dot.hpp"
 #include "ctnn/quant/observer.hpp"
 #include "ctnn/quant/qparams.hpp"
 #include "ctnn/quant/requantize.hpp"
@@ -186,26 +185,6 @@ TEST_CASE("FloatRequantizer is QNNPACK's: float(acc) times a float multiplier, t
         const float s_in = random.uniform<float>(1e-3f, 1.0f), s_w = random.uniform<float>(1e-3f, 1.0f),
                     s_out = random.uniform<float>(1e-3f, 1.0f);
         REQUIRE(R::multiplier(s_in, s_w, s_out) == rounded(rounded(s_w * s_in) * rounded(1.0f / s_out)));
-    }
-}
-
-TEST_CASE("int8_dot_rows sums rows of int8 weights times uint8 quanta", "[quantization]") {
-    constexpr std::size_t in = 7, stride = 8, out = 3;
-    std::vector<std::uint8_t> x(in);
-    std::vector<std::int8_t> w(out * stride, 0);
-    ctnn::Random random(16);
-    for (auto& v : x) v = static_cast<std::uint8_t>(random() % 256);
-    for (std::size_t o = 0; o < out; ++o) {
-        for (std::size_t i = 0; i < in; ++i) w[o * stride + i] = static_cast<std::int8_t>(int(random() % 256) - 128);
-    }
-    x[0] = 255;
-    w[0] = -128;
-    std::vector<std::int32_t> acc{1, -2, 3};
-    ctnn::detail::int8_dot_rows(x.data(), w.data(), in, stride, out, acc.data());
-    for (std::size_t o = 0; o < out; ++o) {
-        long expected = o == 0 ? 1 : o == 1 ? -2 : 3;
-        for (std::size_t i = 0; i < in; ++i) expected += long{x[i]} * long{w[o * stride + i]};
-        CHECK(acc[o] == expected);
     }
 }
 
