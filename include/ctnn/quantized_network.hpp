@@ -16,7 +16,9 @@
 #include "ctnn/quant/observer.hpp"
 #include "ctnn/quant/qparams.hpp"
 #include "ctnn/quant/requantize.hpp"
+#include "ctnn/simd/arch.hpp"
 #include "ctnn/simd/int8_kernels.hpp"
+#include "ctnn/simd/ops.hpp"
 
 #include <algorithm>
 #include <array>
@@ -57,6 +59,32 @@ template <class Act>
 struct no_lookup_table {};
 
 /// int64 to int32, saturating.
+/// q[k] = qparams.quantize(x[k]) for k < n, a register of `Arch` at a time: the same steps in float (the product
+/// with the float inverse; the clamp to +-256 that sends NaN low; the rounding by 1.5 x 2^23; the zero point; the
+/// clamp to 0 .. 255), so the same quanta, bit for bit; the values past the last whole register one at a time.
+template <class Arch>
+void quantize_values(const QuantizationParams& qparams, const float* x, std::size_t n, std::uint8_t* q) noexcept {
+    const float inverse_scale = 1.0f / qparams.scale;
+    std::size_t k = 0;
+    if constexpr (simd::width < float, Arch >> 1) {
+        using V = simd::vector_t<float, Arch>;
+        constexpr std::size_t lanes = simd::width<float, Arch>;
+        const V inverse(inverse_scale), low(-256.0f), high(256.0f), shift(12582912.0f), bottom(0.0f), top(255.0f);
+        const V zero_point(static_cast<float>(qparams.zero_point));
+        for (; k + lanes <= n; k += lanes) {
+            V v = simd::load_unaligned<V>(x + k) * inverse;
+            v = simd::select(v > low, simd::select(v > high, high, v), low);
+            v = V(v + shift) - shift;
+            v = v + zero_point;
+            v = simd::select(v > top, top, simd::select(v < bottom, bottom, v));
+            alignas(V) float quanta[lanes];
+            simd::store(quanta, v);
+            for (std::size_t j = 0; j < lanes; ++j) q[k + j] = static_cast<std::uint8_t>(quanta[j]);
+        }
+    }
+    for (; k < n; ++k) q[k] = qparams.quantize_with_inverse(x[k], inverse_scale);
+}
+
 [[nodiscard]] constexpr std::int32_t saturate_int32(std::int64_t v) noexcept {
     return static_cast<std::int32_t>(std::clamp<std::int64_t>(v, INT32_MIN, INT32_MAX));
 }
@@ -310,9 +338,7 @@ private:
         constexpr std::size_t width = (list::max_width + 3) / 4 * 4;
         std::array<std::array<std::uint8_t, width>, 2> rows{};
         std::array<std::uint8_t, width> linear{};
-        const float inverse_scale = 1.0f / input_qparams_.scale;
-        for (std::size_t k = 0; k < input_size; ++k)
-            rows[0][k] = input_qparams_.quantize_with_inverse(x[k], inverse_scale);
+        detail::quantize_values<typename Net::arch_type>(input_qparams_, x.data(), input_size, rows[0].data());
         sink(std::integral_constant<std::size_t, layer_count>{}, rows[0].data(), rows[0].data());
         detail::static_for<layer_count>([&](auto i) {
             const auto& layer = detail::get_layer<i>(layers_);
