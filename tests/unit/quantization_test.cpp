@@ -5,7 +5,9 @@
 #include "ctnn/quant/observer.hpp"
 #include "ctnn/quant/qparams.hpp"
 #include "ctnn/quant/requantize.hpp"
+#include "ctnn/quantized_network.hpp"
 #include "ctnn/random.hpp"
+#include "ctnn/simd/arch.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -81,6 +83,44 @@ TEST_CASE("QuantizationParams::quantize is PyTorch's quantize_val: x times the f
         const auto quantum = static_cast<std::uint8_t>(k % 256);
         REQUIRE(p.dequantize(quantum) ==
                 static_cast<float>(static_cast<double>(quantum - p.zero_point) * static_cast<double>(p.scale)));
+    }
+}
+
+TEST_CASE("A network's input is quantized a register at a time to exactly QuantizationParams::quantize's quanta",
+          "[quantization]") {
+    // Special values, ties, the clamps' edges, and random values over the range and past it; lengths that leave no
+    // register, one, and a remainder, for the SIMD arch and the scalar one.
+    const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+    ctnn::Random random(41);
+    for (const ctnn::QuantizationParams qparams :
+         {ctnn::QuantizationParams{0.02f, 0}, ctnn::QuantizationParams{0.02f, 255},
+          ctnn::QuantizationParams{0.0137f, 117}, ctnn::QuantizationParams{3.5f, 9}}) {
+        std::vector<float> x = {0.0f,
+                                -0.0f,
+                                nan,
+                                inf,
+                                -inf,
+                                1e30f,
+                                -1e30f,
+                                0.5f * qparams.scale,
+                                1.5f * qparams.scale,
+                                -0.5f * qparams.scale,
+                                -2.5f * qparams.scale,
+                                256 * qparams.scale,
+                                -256 * qparams.scale,
+                                255.5f * qparams.scale,
+                                std::numeric_limits<float>::denorm_min()};
+        for (int k = 0; k < 200; ++k) x.push_back(random.uniform<float>(-300.0f, 300.0f) * qparams.scale);
+        for (const std::size_t n : {std::size_t{3}, std::size_t{16}, std::size_t{17}, x.size()}) {
+            std::vector<std::uint8_t> simd_quanta(n), scalar_quanta(n);
+            ctnn::detail::quantize_values<ctnn::simd::default_arch>(qparams, x.data(), n, simd_quanta.data());
+            ctnn::detail::quantize_values<ctnn::simd::scalar_arch>(qparams, x.data(), n, scalar_quanta.data());
+            for (std::size_t k = 0; k < n; ++k) {
+                INFO("scale " << qparams.scale << ", zero point " << qparams.zero_point << ", x = " << x[k]);
+                CHECK(simd_quanta[k] == qparams.quantize(x[k]));
+                CHECK(scalar_quanta[k] == qparams.quantize(x[k]));
+            }
+        }
     }
 }
 
