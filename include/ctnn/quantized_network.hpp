@@ -59,19 +59,19 @@ template <class Act>
 struct no_lookup_table {};
 
 /// int64 to int32, saturating.
-/// q[k] = qparams.quantize(x[k]) for k < n, a register of `Arch` at a time: the same steps in float (the product
+/// q[k] = qparams.quantize(x[k]) for k < N, a register of `Arch` at a time: the same steps in float (the product
 /// with the float inverse; the clamp to +-256 that sends NaN low; the rounding by 1.5 x 2^23; the zero point; the
 /// clamp to 0 .. 255), so the same quanta, bit for bit; the values past the last whole register one at a time.
-template <class Arch>
-void quantize_values(const QuantizationParams& qparams, const float* x, std::size_t n, std::uint8_t* q) noexcept {
+template <class Arch, std::size_t N>
+void quantize_values(const QuantizationParams& qparams, const float* x, std::uint8_t* q) noexcept {
     const float inverse_scale = 1.0f / qparams.scale;
-    std::size_t k = 0;
-    if constexpr (simd::width < float, Arch >> 1) {
+    constexpr std::size_t lanes = simd::width<float, Arch>;
+    constexpr std::size_t whole = lanes > 1 ? N / lanes * lanes : 0;
+    if constexpr (whole > 0) {
         using V = simd::vector_t<float, Arch>;
-        constexpr std::size_t lanes = simd::width<float, Arch>;
         const V inverse(inverse_scale), low(-256.0f), high(256.0f), shift(12582912.0f), bottom(0.0f), top(255.0f);
         const V zero_point(static_cast<float>(qparams.zero_point));
-        for (; k + lanes <= n; k += lanes) {
+        for (std::size_t k = 0; k < whole; k += lanes) {
             V v = simd::load_unaligned<V>(x + k) * inverse;
             v = simd::select(v > low, simd::select(v > high, high, v), low);
             v = V(v + shift) - shift;
@@ -82,7 +82,7 @@ void quantize_values(const QuantizationParams& qparams, const float* x, std::siz
             for (std::size_t j = 0; j < lanes; ++j) q[k + j] = static_cast<std::uint8_t>(quanta[j]);
         }
     }
-    for (; k < n; ++k) q[k] = qparams.quantize_with_inverse(x[k], inverse_scale);
+    for (std::size_t k = whole; k < N; ++k) q[k] = qparams.quantize_with_inverse(x[k], inverse_scale);
 }
 
 [[nodiscard]] constexpr std::int32_t saturate_int32(std::int64_t v) noexcept {
@@ -338,7 +338,7 @@ private:
         constexpr std::size_t width = (list::max_width + 3) / 4 * 4;
         std::array<std::array<std::uint8_t, width>, 2> rows{};
         std::array<std::uint8_t, width> linear{};
-        detail::quantize_values<typename Net::arch_type>(input_qparams_, x.data(), input_size, rows[0].data());
+        detail::quantize_values<typename Net::arch_type, input_size>(input_qparams_, x.data(), rows[0].data());
         sink(std::integral_constant<std::size_t, layer_count>{}, rows[0].data(), rows[0].data());
         detail::static_for<layer_count>([&](auto i) {
             const auto& layer = detail::get_layer<i>(layers_);

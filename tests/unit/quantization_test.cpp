@@ -111,16 +111,21 @@ TEST_CASE("A network's input is quantized a register at a time to exactly Quanti
                                 255.5f * qparams.scale,
                                 std::numeric_limits<float>::denorm_min()};
         for (int k = 0; k < 200; ++k) x.push_back(random.uniform<float>(-300.0f, 300.0f) * qparams.scale);
-        for (const std::size_t n : {std::size_t{3}, std::size_t{16}, std::size_t{17}, x.size()}) {
-            std::vector<std::uint8_t> simd_quanta(n), scalar_quanta(n);
-            ctnn::detail::quantize_values<ctnn::simd::default_arch>(qparams, x.data(), n, simd_quanta.data());
-            ctnn::detail::quantize_values<ctnn::simd::scalar_arch>(qparams, x.data(), n, scalar_quanta.data());
-            for (std::size_t k = 0; k < n; ++k) {
+        REQUIRE(x.size() == 215);
+        auto check = [&]<std::size_t N>() {
+            std::vector<std::uint8_t> simd_quanta(N), scalar_quanta(N);
+            ctnn::detail::quantize_values<ctnn::simd::default_arch, N>(qparams, x.data(), simd_quanta.data());
+            ctnn::detail::quantize_values<ctnn::simd::scalar_arch, N>(qparams, x.data(), scalar_quanta.data());
+            for (std::size_t k = 0; k < N; ++k) {
                 INFO("scale " << qparams.scale << ", zero point " << qparams.zero_point << ", x = " << x[k]);
                 CHECK(simd_quanta[k] == qparams.quantize(x[k]));
                 CHECK(scalar_quanta[k] == qparams.quantize(x[k]));
             }
-        }
+        };
+        check.template operator()<3>();
+        check.template operator()<16>();
+        check.template operator()<17>();
+        check.template operator()<215>();
     }
 }
 
