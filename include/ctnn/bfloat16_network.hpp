@@ -62,7 +62,7 @@ private:
         std::array<std::size_t, layer_count + 1> offsets{};
         detail::static_for<layer_count>([&](auto i) {
             using L = typename layers::template at<i>;
-            offsets[i + 1] = offsets[i] + L::input_size * L::padded_size;
+            offsets[i + 1] = offsets[i] + L::weights_size;
         });
         return offsets;
     }();
@@ -72,7 +72,8 @@ private:
     static constexpr std::size_t bias_offset = layers::template at<I>::bias_offset - weight_offsets[I + 1];
 
 public:
-    /// bfloat16 weights in the storage: Net's padded weights (sum over the layers of In x padded(Out)),
+    /// bfloat16 weights in the storage: Net's padded weights (sum over the layers of In x padded(Out), or
+    /// padded(In) for one output),
     /// rounded up to a whole register's alignment so that no padding follows them (zero for the
     /// benchmark networks; the extra values are zero).
     static constexpr std::size_t weight_storage_size =
@@ -96,7 +97,7 @@ public:
         const auto storage = net.storage();
         detail::static_for<layer_count>([&](auto i) {
             using L = typename layers::template at<i>;
-            for (std::size_t k = 0; k < L::input_size * L::padded_size; ++k) {
+            for (std::size_t k = 0; k < L::weights_size; ++k) {
                 weights_[weight_offsets[i] + k] = round_to_bfloat16(storage[L::weight_offset + k]);
             }
             for (std::size_t k = 0; k < L::end_offset - L::bias_offset; ++k) {
@@ -113,7 +114,7 @@ public:
         const auto storage = net.storage();
         detail::static_for<layer_count>([&](auto i) {
             using L = typename layers::template at<i>;
-            for (std::size_t k = 0; k < L::input_size * L::padded_size; ++k) {
+            for (std::size_t k = 0; k < L::weights_size; ++k) {
                 storage[L::weight_offset + k] = bfloat16_to_float(weights_[weight_offsets[i] + k]);
             }
             for (std::size_t k = 0; k < L::end_offset - L::bias_offset; ++k) {

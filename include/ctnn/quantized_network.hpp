@@ -380,7 +380,7 @@ QuantizedNetwork<Net, Requantizer>::QuantizedNetwork(const Net& net, const Calib
             q.output_qparams = linear;
         }
         for (std::size_t o = 0; o < Q::output_size; ++o) {
-            const auto weight = [&](std::size_t k) { return storage[F::weight_offset + k * F::padded_size + o]; };
+            const auto weight = [&](std::size_t k) { return storage[F::weight_index(k, o)]; };
             // PerChannelMinMaxObserver: max(-min(w, 0), max(w, 0)) over the unit's row = max |w|.
             float amax = 0.0f;
             for (std::size_t k = 0; k < Q::input_size; ++k) amax = std::max(amax, std::max(weight(k), -weight(k)));

@@ -75,7 +75,7 @@ void check_narrow(ctnn::Random& random) {
         };
         auto y = std::make_unique<y_rows>();
         for (auto& row : y->values) row.fill(std::numeric_limits<T>::quiet_NaN());
-        simd::batch_affine_activate_narrow<Arch, In, Out, padded>(
+        simd::batch_affine_activate_narrow<Arch, In, Out, padded, padded>(
             w.data(), b.data(), x->data(), y->values.data(), samples,
             [](const V& z, std::size_t o) { return activation_of(z, o); });
 

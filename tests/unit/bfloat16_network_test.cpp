@@ -118,7 +118,9 @@ constexpr std::size_t expected_bytes() {
     boost::hana::for_each(Net::layers::types, [&](auto layer) {
         using L = typename decltype(layer)::type;
         const std::size_t padded = ctnn::simd::padded<float, typename Net::arch_type>(L::output_size);
-        weights += L::input_size * padded;
+        // In x padded(Out) weights, input-major; one output: a row of padded(In).
+        weights += L::output_size == 1 ? ctnn::simd::padded<float, typename Net::arch_type>(L::input_size)
+                                       : L::input_size * padded;
         vectors += padded * (L::parameter_count > L::input_size * L::output_size + L::output_size ? 2 : 1);
     });
     const std::size_t weight_bytes = (2 * weights + Net::alignment - 1) / Net::alignment * Net::alignment;

@@ -1,4 +1,5 @@
 #include <ctnn/ctnn.hpp>
+#include <ctnn/loss/output_delta.hpp>
 
 #include "support/reference_mlp.hpp"
 
@@ -6,6 +7,9 @@
 
 #include <array>
 #include <cmath>
+#include <cstddef>
+#include <limits>
+#include <type_traits>
 
 using namespace ctnn;
 
@@ -127,4 +131,62 @@ TEMPLATE_TEST_CASE("Cross-entropy ignores classes of target 0, also when their l
     CHECK(backward<CategoricalCrossEntropy>(net, x, t, g) == T(0));
     for (std::size_t k = 0; k < Net::parameter_count; ++k) CHECK(g[k] == T(0));
     CHECK(net.forward(x[0]) == typename Net::output_type{T(1), T(0)});
+}
+
+namespace {
+
+/// detail::output_delta_row against Loss::gradient for one output count: every lane of the row, with output values
+/// y in (0, 1) (as the output units give them) and padding lanes holding f(0) (0.5, as a sigmoid's), on the default
+/// arch and the scalar one. MSE, BCE and MSELoss compute the same operations in the same order as Loss::gradient
+/// and must agree bit for bit; CCE's m y - t may be fused or not, so it gets a few ulps.
+template <class Loss, class T, class Arch, std::size_t Outputs>
+void check_output_delta(Random& random) {
+    constexpr std::size_t padded = simd::padded<T, Arch>(Outputs);
+    alignas(64) std::array<T, padded> y{}, target{}, delta{};
+    std::array<T, Outputs> expected{};
+    for (std::size_t k = 0; k < padded; ++k) y[k] = k < Outputs ? random.uniform<T>(T(0.01), T(0.99)) : T(0.5);
+    for (std::size_t k = 0; k < Outputs; ++k) target[k] = random.uniform<T>(T(0), T(1));
+    delta.fill(std::numeric_limits<T>::quiet_NaN());
+    const T scale = T(0.375);
+    Loss::gradient(static_cast<const T*>(nullptr), y.data(), target.data(), expected.data(), Outputs, scale);
+    detail::output_delta_row<Loss, Arch, Outputs, padded>(y.data(), target.data(), delta.data(), scale);
+    INFO(Arch::name() << ", " << Outputs << " outputs");
+    for (std::size_t k = 0; k < Outputs; ++k) {
+        if constexpr (std::is_same_v<Loss, CategoricalCrossEntropy>) {
+            CHECK(delta[k] == Approx(expected[k]).epsilon(std::numeric_limits<T>::epsilon() * 4));
+        } else {
+            CHECK(delta[k] == expected[k]);
+        }
+    }
+    for (std::size_t k = Outputs; k < padded; ++k) CHECK((delta[k] == T(0) && !std::signbit(delta[k])));
+}
+
+template <class Loss, class T, class Arch>
+void check_output_deltas(Random& random) {
+    check_output_delta<Loss, T, Arch, 1>(random);
+    check_output_delta<Loss, T, Arch, 3>(random);
+    check_output_delta<Loss, T, Arch, 8>(random);
+    check_output_delta<Loss, T, Arch, 10>(random);
+    check_output_delta<Loss, T, Arch, 17>(random);
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("The output delta a register at a time equals Loss::gradient, with zero padding lanes", "[loss]",
+                   float, double) {
+    using T = TestType;
+    Random random(41);
+    for (int arch = 0; arch < 2; ++arch) {
+        const auto both = [&]<class Loss>() {
+            if (arch == 0) {
+                check_output_deltas<Loss, T, simd::default_arch>(random);
+            } else {
+                check_output_deltas<Loss, T, simd::scalar_arch>(random);
+            }
+        };
+        both.template operator()<MeanSquaredError>();
+        both.template operator()<MSELoss>();
+        both.template operator()<BinaryCrossEntropy>();
+        both.template operator()<CategoricalCrossEntropy>();
+    }
 }

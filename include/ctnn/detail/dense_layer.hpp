@@ -6,7 +6,9 @@
 /// a training pass in a Workspace; this type only knows the layout and the kernels.
 ///
 /// Storage of one layer, from `offset`, in scalars (P = padded<T, Arch>(Out)):
-///   weights  In x P, input-major (row i: the weights from input i to every output)
+///   weights  In x P, input-major (row i: the weights from input i to every output);
+///            for one output, one row instead: padded<T, Arch>(In) values, w[i] from input i
+///            (simd/row_kernels.hpp: a register per input would hold one weight)
 ///   bias     P
 ///   slope    P          (PReLU only)
 /// Padding lanes are zero and stay zero: their gradients are zero.
@@ -19,6 +21,7 @@
 #include "ctnn/simd/kernels.hpp"
 #include "ctnn/simd/narrow_kernels.hpp"
 #include "ctnn/simd/ops.hpp"
+#include "ctnn/simd/row_kernels.hpp"
 
 #include <array>
 #include <cstddef>
@@ -37,10 +40,14 @@ struct dense_layer {
     static constexpr bool learned_slope = has_learned_slope<Act>;
     static constexpr bool random_slope = has_random_slope<Act>;
 
+    /// One output: the weights are one row (simd/row_kernels.hpp), not a register per input.
+    static constexpr bool one_row = Out == 1;
+    static constexpr std::size_t weights_size = one_row ? simd::padded<T, Arch>(In) : In * padded_size;
+
     static constexpr std::size_t weight_offset = Offset;
-    static constexpr std::size_t bias_offset = weight_offset + In * padded_size;
+    static constexpr std::size_t bias_offset = weight_offset + weights_size;
     static constexpr std::size_t slope_offset = bias_offset + padded_size;
-    static constexpr std::size_t storage_size = In * padded_size + padded_size + (learned_slope ? padded_size : 0);
+    static constexpr std::size_t storage_size = weights_size + padded_size + (learned_slope ? padded_size : 0);
     static constexpr std::size_t end_offset = Offset + storage_size;
     static constexpr std::size_t parameter_count = In * Out + Out + (learned_slope ? Out : 0);
 
@@ -65,12 +72,17 @@ struct dense_layer {
             simd::alignment<T, Arch>) std::conditional_t<random_slope, row, no_slopes> slope{};
     };
 
+    /// Storage index of the weight from input i to output o.
+    [[nodiscard]] static constexpr std::size_t weight_index(std::size_t i, std::size_t o) noexcept {
+        return weight_offset + (one_row ? i : i * padded_size + o);
+    }
+
     /// Calls `f(k, s)` for every parameter: `k` its index in the canonical order within the
     /// layer (weight [out][in] row-major, bias, slope), `s` its index in the storage.
     template <class F>
     static constexpr void for_each_parameter(F&& f) {
         for (std::size_t o = 0; o < Out; ++o) {
-            for (std::size_t i = 0; i < In; ++i) f(o * In + i, weight_offset + i * padded_size + o);
+            for (std::size_t i = 0; i < In; ++i) f(o * In + i, weight_index(i, o));
         }
         for (std::size_t o = 0; o < Out; ++o) f(In * Out + o, bias_offset + o);
         if constexpr (learned_slope) {
@@ -84,8 +96,7 @@ struct dense_layer {
     /// instead of a few dozen, which keeps large exported networks within clang's limit.
     static constexpr void write_canonical(const T* canonical, T* storage) noexcept {
         for (std::size_t o = 0; o < Out; ++o) {
-            T* column = storage + weight_offset + o;
-            for (std::size_t i = 0; i < In; ++i) column[i * padded_size] = canonical[o * In + i];
+            for (std::size_t i = 0; i < In; ++i) storage[weight_index(i, o)] = canonical[o * In + i];
         }
         for (std::size_t o = 0; o < Out; ++o) storage[bias_offset + o] = canonical[In * Out + o];
         if constexpr (learned_slope) {
@@ -95,7 +106,7 @@ struct dense_layer {
 
     /// Storage index of the parameter at canonical index `k` within the layer.
     [[nodiscard]] static constexpr std::size_t storage_index(std::size_t k) noexcept {
-        if (k < In * Out) return weight_offset + (k % In) * padded_size + k / In;
+        if (k < In * Out) return weight_index(k % In, k / In);
         k -= In * Out;
         return k < Out ? bias_offset + k : slope_offset + (k - Out);
     }
@@ -110,7 +121,7 @@ struct dense_layer {
 
     /// z = W x + b over all padded lanes.
     static void affine(const T* storage, const T* x, T* z) noexcept {
-        simd::affine<Arch, In, padded_size>(storage + weight_offset, storage + bias_offset, x, z);
+        affine_from(storage + weight_offset, storage + bias_offset, x, z);
     }
 
     /// y = f(z). `random_slopes` is this step's RReLU slopes, or null for the mean slope.
@@ -151,8 +162,18 @@ struct dense_layer {
     /// slopes, laid out as in the storage. x and y may be the same buffer.
     template <class W>
     static void forward_from(const W* weights, const T* bias, const T* x, T* y) noexcept {
-        simd::affine<Arch, In, padded_size>(weights, bias, x, y);
+        affine_from(weights, bias, x, y);
         activate_with(inference_slopes(bias), y, y);
+    }
+
+    /// z = W x + b over all padded lanes, from weights (T or bfloat16) and a bias kept anywhere in this layer's layout.
+    template <class W>
+    static void affine_from(const W* weights, const T* bias, const T* x, T* z) noexcept {
+        if constexpr (one_row) {
+            simd::row_affine<Arch, In, padded_size>(weights, bias, x, z);
+        } else {
+            simd::affine<Arch, In, padded_size>(weights, bias, x, z);
+        }
     }
 
     /// Whether the batch forward from rows of XLength values runs simd::batch_affine_activate_narrow: for one output
@@ -170,7 +191,7 @@ struct dense_layer {
         if constexpr (takes_narrow_kernel<XLength>) {
             // One output: a register's lanes hold samples instead (narrow_kernels.hpp).
             const T* slopes = inference_slopes(bias);
-            simd::batch_affine_activate_narrow<Arch, In, Out, padded_size>(
+            simd::batch_affine_activate_narrow<Arch, In, Out, padded_size, one_row ? 1 : padded_size>(
                 weights, bias, x, y, samples, [=](const vector& z, [[maybe_unused]] std::size_t o) {
                     if constexpr (learned_slope || random_slope) {
                         return Act::value(z, slopes ? vector(slopes[o]) : mean_slope());
@@ -178,6 +199,8 @@ struct dense_layer {
                         return Act::value(z);
                     }
                 });
+        } else if constexpr (one_row) {
+            for (std::size_t s = 0; s < samples; ++s) forward_from(weights, bias, x[s].data(), y[s].data());
         } else {
             simd::batch_affine<Arch, In, padded_size>(weights, bias, x, y, samples);
             for (std::size_t s = 0; s < samples; ++s) activate_with(inference_slopes(bias), y[s].data(), y[s].data());
@@ -188,8 +211,12 @@ struct dense_layer {
     /// RReLU slopes.
     template <std::size_t XLength, class Cache>
     static void forward(const T* storage, const std::array<T, XLength>* x, Cache& c, std::size_t samples) noexcept {
-        simd::batch_affine<Arch, In, padded_size>(storage + weight_offset, storage + bias_offset, x, c.z.data(),
-                                                  samples);
+        if constexpr (one_row) {
+            for (std::size_t s = 0; s < samples; ++s) affine(storage, x[s].data(), c.z[s].data());
+        } else {
+            simd::batch_affine<Arch, In, padded_size>(storage + weight_offset, storage + bias_offset, x, c.z.data(),
+                                                      samples);
+        }
         for (std::size_t s = 0; s < samples; ++s) {
             activate(storage, c.z[s].data(), c.y[s].data(), random_slope ? c.slope.data() : nullptr);
         }
@@ -235,7 +262,11 @@ struct dense_layer {
     /// Adds one sample's dW = x delta^T and db = delta (row 0 of c.delta) to `gradients`.
     template <class Cache>
     static void accumulate_gradients(T* gradients, const T* x, const Cache& c) noexcept {
-        simd::add_outer_product<Arch, In, padded_size>(gradients + weight_offset, x, c.delta[0].data());
+        if constexpr (one_row) {
+            simd::add_scaled_row<Arch, In>(gradients + weight_offset, x, c.delta[0][0]);
+        } else {
+            simd::add_outer_product<Arch, In, padded_size>(gradients + weight_offset, x, c.delta[0].data());
+        }
         simd::add<Arch, padded_size>(gradients + bias_offset, c.delta[0].data());
     }
 
@@ -244,7 +275,14 @@ struct dense_layer {
     template <std::size_t XLength, class Cache>
     static void accumulate_gradients(T* gradients, const std::array<T, XLength>* x, const Cache& c,
                                      std::size_t samples) noexcept {
-        simd::batch_add_outer_products<Arch, In, padded_size>(gradients + weight_offset, x, c.delta.data(), samples);
+        if constexpr (one_row) {
+            for (std::size_t s = 0; s < samples; ++s) {
+                simd::add_scaled_row<Arch, In>(gradients + weight_offset, x[s].data(), c.delta[s][0]);
+            }
+        } else {
+            simd::batch_add_outer_products<Arch, In, padded_size>(gradients + weight_offset, x, c.delta.data(),
+                                                                  samples);
+        }
         simd::batch_add_rows<Arch, padded_size>(gradients + bias_offset, c.delta.data(), samples);
     }
 
@@ -254,8 +292,14 @@ struct dense_layer {
     /// Returns true when every one was updated.
     template <bool Guarded, class Cache>
     [[nodiscard]] static bool subtract_gradient(T* storage, const T* x, const Cache& c, T rate, T keep) noexcept {
-        const bool weights = simd::subtract_outer_product<Arch, In, padded_size, Guarded>(
-            storage + weight_offset, x, c.delta[0].data(), rate, keep);
+        bool weights;
+        if constexpr (one_row) {
+            weights =
+                simd::subtract_scaled_row<Arch, In, Guarded>(storage + weight_offset, x, c.delta[0][0], rate, keep);
+        } else {
+            weights = simd::subtract_outer_product<Arch, In, padded_size, Guarded>(storage + weight_offset, x,
+                                                                                   c.delta[0].data(), rate, keep);
+        }
         const bool bias =
             simd::subtract_scaled<Arch, padded_size, Guarded>(storage + bias_offset, c.delta[0].data(), rate, keep);
         return weights && bias;
@@ -266,7 +310,14 @@ struct dense_layer {
     template <class Cache, std::size_t DxLength>
     static void input_gradient(const T* storage, const Cache& c, std::array<T, DxLength>* dx,
                                std::size_t samples = 1) noexcept {
-        simd::batch_transposed_products<Arch, In, padded_size>(storage + weight_offset, c.delta.data(), dx, samples);
+        if constexpr (one_row) {
+            for (std::size_t s = 0; s < samples; ++s) {
+                simd::scale_row<Arch, In>(storage + weight_offset, c.delta[s][0], dx[s].data());
+            }
+        } else {
+            simd::batch_transposed_products<Arch, In, padded_size>(storage + weight_offset, c.delta.data(), dx,
+                                                                   samples);
+        }
     }
 
 private:

@@ -58,13 +58,19 @@ struct float_bits<xsimd::batch<float, A>> {
 /// is on registers, so the scalar path rounds like the SIMD one whatever the compiler
 /// contracts (that depends on the optimisation level). Without FMA hardware both round
 /// twice (`std::fma` would be a library call there).
+#if defined(__FMA__) || defined(__FP_FAST_FMAF) || defined(__ARM_FEATURE_FMA)
+inline constexpr bool has_fma = true;
+#else
+inline constexpr bool has_fma = false;
+#endif
+
 template <Scalar V>
 [[nodiscard]] inline V fused(V a, V b, V c) noexcept {
-#if defined(__FMA__) || defined(__FP_FAST_FMAF) || defined(__ARM_FEATURE_FMA)
-    return std::fma(a, b, c);
-#else
-    return a * b + c;
-#endif
+    if constexpr (has_fma) {
+        return std::fma(a, b, c);
+    } else {
+        return a * b + c;
+    }
 }
 #if CTNN_SIMD
 template <class A>
@@ -113,13 +119,54 @@ inline constexpr float ln2_lo = 0x1.7f7d1cp-20f;
 /// R(s) with (e^(2s) - 1) / 2 = s + s^2 R(s): R of degree 4 with R(0) = 1, fitted by Lawson's
 /// iteration (weighted least squares converging to minimax) to the relative error of
 /// (e^(2s) - 1) / 2 on [-0.1734, 0.1734], rounded to float one at a time with the rest refitted
-/// (approximation error 1.4e-8). Shared by tanh and expm1.
+/// (approximation error 1.4e-8). Shared by tanh and expm1. `s2` is s^2, which both callers
+/// need anyway. Estrin's scheme, (1 + c1 s) + s^2 ((c2 + c3 s) + c4 s^2): two fused
+/// multiply-adds after s^2 and one beside it, where Horner's rule chains four (one activation
+/// of a small network waits for the whole chain).
 template <class V>
-[[nodiscard]] inline V half_expm1_tail(const V& s) noexcept {
-    V r = detail::fused(V(0x1.6c642cp-5f), s, V(0x1.122408p-3f));
-    r = detail::fused(r, s, V(0x1.5555acp-2f));
-    r = detail::fused(r, s, V(0x1.5554b6p-1f));
-    return detail::fused(r, s, V(1));
+[[nodiscard]] inline V half_expm1_tail(const V& s, const V& s2) noexcept {
+    const V low = detail::fused(V(0x1.5554b6p-1f), s, V(1));
+    const V high = detail::fused(V(0x1.6c642cp-5f), s2, detail::fused(V(0x1.122408p-3f), s, V(0x1.5555acp-2f)));
+    return detail::fused(s2, high, low);
+}
+
+/// Exp's range reduction and polynomial: e^x = p x 2^(k - 1) with p = 2 e^r in [1.41, 2.83] and
+/// `half_scale` = 2^(k - 1) (see exp), so that callers can fuse the last product into what
+/// follows (sigmoid: 1 + p 2^(k - 1) rounded once).
+template <class V>
+struct exp_parts {
+    V p;
+    V half_scale;
+};
+
+template <class V>
+[[nodiscard]] inline exp_parts<V> split_exp(const V& x) noexcept {
+    using bits = detail::float_bits<V>;
+    constexpr float shift = detail::round_shift + 126;  // 2^(k - 1)
+    const V xc = detail::at_most(detail::at_least(x, V(-87.5f)), V(89.5f));
+    const V t = detail::fused(xc, V(detail::log2e), V(shift));  // x log2(e) + shift
+    const V k = t - V(shift);
+    V r = detail::fused(k, V(-detail::ln2_hi), xc);  // exact: k ln2_hi has at most 24 bits
+    r = detail::fused(k, V(-detail::ln2_lo), r);
+    // 2 e^r = 2 + r P(r), P(r) = 2 + c2 r + ... + c6 r^5. With fused multiply-adds, P by Estrin's scheme: three
+    // deep after r^2 where Horner's rule chains five (exp feeds a sigmoid at the end of a network's forward pass).
+    // Without them Horner's rule, whose fewer roundings keep the error at 1.17 ulp (Estrin's: 1.46 on the tests'
+    // sweep, at the bound). Either way the last step, 2 + r P(r), is one rounding.
+    V poly;
+    if constexpr (has_fma) {
+        const V r2 = r * r;
+        const V low = detail::fused(V(0x1.fffffcp-1f), r, V(2));                  // 2 + c2 r
+        const V middle = detail::fused(V(0x1.5558b0p-4f), r, V(0x1.555492p-2f));  // c3 + c4 r
+        const V high = detail::fused(V(0x1.6a4ecep-9f), r, V(0x1.12399cp-6f));    // c5 + c6 r
+        poly = detail::fused(V(r2 * r2), high, detail::fused(r2, middle, low));
+    } else {
+        poly = detail::fused(V(0x1.6a4ecep-9f), r, V(0x1.12399cp-6f));
+        poly = detail::fused(poly, r, V(0x1.5558b0p-4f));
+        poly = detail::fused(poly, r, V(0x1.555492p-2f));
+        poly = detail::fused(poly, r, V(0x1.fffffcp-1f));
+        poly = detail::fused(poly, r, V(2));
+    }
+    return {detail::fused(poly, r, V(2)), bits::to_float(bits::of(t) << 23)};  // 2^(k - 1): 0 for k = -126, inf for 129
 }
 
 }  // namespace detail
@@ -128,13 +175,14 @@ template <class V>
 ///
 /// Method: Cody-Waite range reduction x = k ln 2 + r, |r| <= ln 2 / 2 (k rounded by the
 /// 1.5 * 2^23 shift; ln 2 split into a 15-bit head, so k ln2_hi is exact, and a tail), then
-/// 2 e^r by a degree-6 polynomial 2 (1 + r + c2 r^2 + ... + c6 r^6) (Horner) whose c2..c6 were
+/// 2 e^r by a degree-6 polynomial 2 (1 + r + c2 r^2 + ... + c6 r^6) (Estrin's scheme where the
+/// target has fused multiply-adds, Horner's rule where not: detail::split_exp) whose c2..c6 were
 /// fitted by Lawson's iteration (weighted least squares converging to minimax) to the
 /// relative error of e^r on [-0.3467, 0.3467], rounded to float one at a time with the rest
 /// refitted (approximation error 3.2e-9); times 2^(k - 1), built in the exponent field.
 /// x is first clamped to [-87.5, 89.5], so 2^(k - 1) is 0 at the bottom and +inf at the top.
 ///
-/// Error: under 1.5 ulp (measured: 0.89 ulp with fused multiply-adds, 1.17 without).
+/// Error: under 1.5 ulp (measured: 1.09 ulp with fused multiply-adds, 1.17 without).
 /// exp(0) = 1 exactly.
 /// Range: x > 88.7228317 (the largest x with a finite e^x) and +inf give +inf (the product
 /// overflows); x < -125.5 ln 2 = -86.99 (e^x below 2^-125.5 = 1.7e-38, the lowest half
@@ -142,20 +190,8 @@ template <class V>
 template <class V>
 [[nodiscard]] inline V exp(const V& x) noexcept {
     static_assert(std::is_same_v<scalar_t<V>, float>, "ctnn::simd::math::exp: float lanes only");
-    using bits = detail::float_bits<V>;
-    constexpr float shift = detail::round_shift + 126;  // 2^(k - 1)
-    const V xc = detail::at_most(detail::at_least(x, V(-87.5f)), V(89.5f));
-    const V t = detail::fused(xc, V(detail::log2e), V(shift));  // x log2(e) + shift
-    const V k = t - V(shift);
-    V r = detail::fused(k, V(-detail::ln2_hi), xc);  // exact: k ln2_hi has at most 24 bits
-    r = detail::fused(k, V(-detail::ln2_lo), r);
-    V p = detail::fused(V(0x1.6a4ecep-9f), r, V(0x1.12399cp-6f));
-    p = detail::fused(p, r, V(0x1.5558b0p-4f));
-    p = detail::fused(p, r, V(0x1.555492p-2f));
-    p = detail::fused(p, r, V(0x1.fffffcp-1f));
-    p = detail::fused(p, r, V(2));
-    p = detail::fused(p, r, V(2));                 // 2 e^r, in [1.41, 2.83]
-    return p * bits::to_float(bits::of(t) << 23);  // times 2^(k - 1): 0 for k = -126, inf for 129
+    const detail::exp_parts<V> e = detail::split_exp(x);
+    return e.p * e.half_scale;
 }
 
 /// tanh x for float lanes.
@@ -169,7 +205,7 @@ template <class V>
 /// error 1.4e-8). For small a, k = 0 and tanh x = 2g / (2g + 2) keeps its relative accuracy
 /// down to the subnormals.
 ///
-/// Error: under 3 ulp (measured: 2.52 ulp with FMA, 2.56 without; Eigen 3.4's
+/// Error: under 3 ulp (measured: 2.52 ulp with FMA, 2.55 without; Eigen 3.4's
 /// rational tanh: 4.1 on a strided sweep). |tanh x| <= 1 exactly (a correctly
 /// rounded e / (e + 2) with e >= 0 cannot exceed 1); tanh(+-0) = +-0, tanh(+-inf) = +-1, NaN
 /// gives NaN.
@@ -181,10 +217,13 @@ template <class V>
     const V a = detail::at_most(simd::abs(x), V(10));
     const V t = detail::fused(a, V(2 * detail::log2e), V(shift));  // 2a log2(e) + shift
     const V k = t - V(shift);
-    const V s = detail::fused(k, V(-0x1.62e430p-2f), a);                        // a - k ln2 / 2
-    const V g = detail::fused(V(s * s), detail::half_expm1_tail(s), s);         // (e^(2s) - 1) / 2
+    const V s = detail::fused(k, V(-0x1.62e430p-2f), a);  // a - k ln2 / 2
+    const V s2 = s * s;
+    const V g = detail::fused(s2, detail::half_expm1_tail(s, s2), s);           // (e^(2s) - 1) / 2
     const V scale = bits::to_float(bits::of(t) << 23);                          // 2^(k + 1)
     const V e = detail::fused(scale, g, detail::fused(scale, V(0.5f), V(-1)));  // e^(2a) - 1
+    // e + 2 from the rounded e: their rounding errors cancel in the quotient near 1 (computed from g on its own,
+    // a step shorter, e + 2 doubled the error there: 2.83 ulp at x = 8.14 instead of 1.25).
     const V q = simd::div(e, V(e + V(2)));
     return bits::to_float(bits::of(q) | (bits::of(x) & bits::of(V(-0.0f))));  // q >= 0: its sign bit is free
 }
@@ -200,7 +239,7 @@ template <class V>
 /// rounds to -1 below -17.33 and overflows above 88.7228, and k stays in [-26, 128]. The sign
 /// of x is put back at the end (e^x - 1 has it), for -0.
 ///
-/// Error: under 2 ulp (measured: 1.31 ulp with fused multiply-adds and without); e^x - 1
+/// Error: under 2 ulp (measured: 1.32 ulp with fused multiply-adds, 1.30 without); e^x - 1
 /// rounds to x for |x| < 2^-24 and the result is x there. expm1(+-0) = +-0, expm1(-inf) = -1,
 /// x > 88.7228317 and +inf give +inf, NaN gives NaN.
 template <class V>
@@ -215,7 +254,7 @@ template <class V>
     const V r = detail::fused(k, V(-detail::ln2_lo), r_hi);
     const V c = detail::fused(k, V(-detail::ln2_lo), V(r_hi - r));  // x - k ln 2 - r
     const V h = r * V(0.5f);
-    const V tail = detail::fused(V(r * h), detail::half_expm1_tail(h), detail::fused(c, r, c));
+    const V tail = detail::fused(V(r * h), detail::half_expm1_tail(h, V(h * h)), detail::fused(c, r, c));
     const V b = detail::at_most(detail::at_least(k, V(1)), V(2));    // 1 for k <= 1, 2 for k >= 2
     const V a = bits::to_float(bits::of(V(t - V(b - V(1)))) << 23);  // 2^k / b
     const V a_minus = a - detail::fused(b, V(-0.5f), V(1.5f));       // a - 1/b
@@ -271,15 +310,17 @@ template <class V>
     return bits::to_float(y_bits | (bits::of(x) & bits::of(V(-0.0f))));  // the sign of a zero x
 }
 
-/// 1 / (1 + e^-x) for float lanes, with math::exp.
+/// 1 / (1 + e^-x) for float lanes: e^-x as math::exp computes it, but its last product fused into
+/// the sum, 1 + p 2^(k - 1) in one rounding (and one multiply less on the dependency chain).
 ///
-/// Error: under 3 ulp (measured: 2.49 ulp with FMA and without), subnormal
+/// Error: under 3 ulp (measured: 2.48 ulp with FMA and without), subnormal
 /// results included; +0 for x < -88.7228, where e^-x overflows (the exact value is below
 /// 2.9e-39 there). In [0, 1] always; sigmoid(-inf) = 0, sigmoid(+inf) = 1, NaN gives NaN.
 template <class V>
 [[nodiscard]] inline V sigmoid(const V& x) noexcept {
     static_assert(std::is_same_v<scalar_t<V>, float>, "ctnn::simd::math::sigmoid: float lanes only");
-    return simd::div(V(1), V(V(1) + math::exp(V(-x))));
+    const detail::exp_parts<V> e = detail::split_exp(V(-x));
+    return simd::div(V(1), detail::fused(e.p, e.half_scale, V(1)));
 }
 
 }  // namespace ctnn::simd::math

@@ -36,7 +36,7 @@ template <class T, class Arch, std::size_t In, std::size_t Out, std::size_t XLen
 inline constexpr bool is_narrow_layer = 2 * Out <= width<T, Arch>&& XLength >= padded<T, Arch>(In) &&
                                         Out* padded<T, Arch>(In) * sizeof(T) <= detail::narrow_columns_bytes;
 
-/// y[s][o] = f(b[o] + sum_i x[s][i] w[i * Padded + o], o) for s < samples, o < Out: a layer's batch forward with
+/// y[s][o] = f(b[o] + sum_i x[s][i] w[i * RowStride + o], o) for s < samples, o < Out: a layer's batch forward with
 /// its activation, a register's width of samples at a time. `f(z, o)` is output o's activation of a register
 /// whose lanes are samples. The padding lanes of every y[s] (o from Out to Padded) get f(0, o), as the general
 /// path (batch_affine, then the activation over the padded row) leaves them.
@@ -44,11 +44,12 @@ inline constexpr bool is_narrow_layer = 2 * Out <= width<T, Arch>&& XLength >= p
 /// x rows: at least padded(In) values (is_narrow_layer), not necessarily aligned; the values past In are read
 /// and multiplied by zero, so they must be finite (a network's buffer rows are: their padding holds f(0)). y
 /// rows: aligned, at least Padded = one register. Weights `W`: T, or bfloat16 (std::uint16_t, float T), widened
-/// exactly. The sums are those of batch_affine in another order (each sample's products in a register's width of
-/// partial sums, then summed across; the bias last), so the outputs equal its outputs up to rounding; each
-/// sample's outputs depend on its own inputs alone, whatever the other samples of the batch.
-template <class Arch, std::size_t In, std::size_t Out, std::size_t Padded, class T, class W, std::size_t XLength,
-          std::size_t YLength, class F>
+/// exactly; RowStride apart from one input to the next: Padded in the general layout, 1 for a one-output layer's
+/// row (simd/row_kernels.hpp). The sums are those of batch_affine in another order (each sample's products in a
+/// register's width of partial sums, then summed across; the bias last), so the outputs equal its outputs up to
+/// rounding; each sample's outputs depend on its own inputs alone, whatever the other samples of the batch.
+template <class Arch, std::size_t In, std::size_t Out, std::size_t Padded, std::size_t RowStride, class T, class W,
+          std::size_t XLength, std::size_t YLength, class F>
 inline void batch_affine_activate_narrow(const W* w, const T* b, const std::array<T, XLength>* x,
                                          std::array<T, YLength>* y, std::size_t samples, F&& f) noexcept {
     static_assert(is_narrow_layer<T, Arch, In, Out, XLength>,
@@ -64,9 +65,9 @@ inline void batch_affine_activate_narrow(const W* w, const T* b, const std::arra
     for (std::size_t o = 0; o < Out; ++o) {
         for (std::size_t i = 0; i < chunks * lanes; ++i) {
             if constexpr (std::is_same_v<W, T>) {
-                columns[o][i] = i < In ? w[i * Padded + o] : T(0);
+                columns[o][i] = i < In ? w[i * RowStride + o] : T(0);
             } else {
-                columns[o][i] = i < In ? bfloat16_to_float(w[i * Padded + o]) : T(0);
+                columns[o][i] = i < In ? bfloat16_to_float(w[i * RowStride + o]) : T(0);
             }
         }
     }

@@ -66,6 +66,11 @@ template <Scalar V>
 inline void store(V* p, V v) noexcept {
     *p = v;
 }
+/// Stores a register to `p`, at any alignment.
+template <Scalar V>
+inline void store_unaligned(V* p, V v) noexcept {
+    *p = v;
+}
 /// a * b + c. The compiler may contract it: `std::fma` is a library call on targets
 /// without a fused instruction.
 template <Scalar V>
@@ -157,6 +162,10 @@ template <class B, class T = typename B::value_type>
 template <class T, class A>
 inline void store(T* p, const xsimd::batch<T, A>& v) noexcept {
     v.store_aligned(p);
+}
+template <class T, class A>
+inline void store_unaligned(T* p, const xsimd::batch<T, A>& v) noexcept {
+    v.store_unaligned(p);
 }
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> fma(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b,
