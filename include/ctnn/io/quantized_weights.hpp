@@ -138,7 +138,9 @@ inline std::string multiplier_text(float m) {
     return cpp_literal(m);
 }
 inline std::string multiplier_text(const FixedPointRequantizer::multiplier_type& m) {
-    return "(" + std::to_string(m.multiplier) + ", shift " + std::to_string(m.shift) + ")";
+    std::string text = "(";  // appended: see export.hpp's qparams_literal
+    text += std::to_string(m.multiplier) + ", shift " + std::to_string(m.shift) + ")";
+    return text;
 }
 
 inline bool same_multiplier(float a, float b) noexcept {
