@@ -56,7 +56,9 @@ template <class Act>
 }
 
 /// A layer without a lookup table keeps no room for one.
-struct no_lookup_table {};
+struct no_lookup_table {
+    friend constexpr bool operator==(no_lookup_table, no_lookup_table) noexcept { return true; }
+};
 
 /// int64 to int32, saturating.
 /// q[k] = qparams.quantize(x[k]) for k < N, a register of `Arch` at a time: the same steps in float (the product
@@ -125,6 +127,9 @@ struct quantized_dense_layer {
                                          2 * sizeof(QuantizationParams) + Out * row_stride +
                                          (has_lookup_table ? 256 : 0);
 
+    /// Every member equal (scales and float multipliers by value).
+    friend constexpr bool operator==(const quantized_dense_layer&, const quantized_dense_layer&) = default;
+
     /// One sample: `x` the In input quanta; writes the Out linear quanta to `linear` and the
     /// output quanta to `y` (the same values without a lookup table; `linear` may be `y` then).
     void forward(const std::uint8_t* x, std::uint8_t* linear, std::uint8_t* y) const noexcept {
@@ -152,12 +157,24 @@ struct layer_pack;
 template <class First>
 struct layer_pack<First> {
     First first;
+    friend constexpr bool operator==(const layer_pack&, const layer_pack&) = default;
 };
 template <class First, class Second, class... Rest>
 struct layer_pack<First, Second, Rest...> {
     First first;
     layer_pack<Second, Rest...> rest;
+    friend constexpr bool operator==(const layer_pack&, const layer_pack&) = default;
 };
+
+/// The layer_pack of `first, rest...`, in order.
+template <class First, class... Rest>
+[[nodiscard]] constexpr layer_pack<First, Rest...> make_layer_pack(const First& first, const Rest&... rest) noexcept {
+    if constexpr (sizeof...(Rest) == 0) {
+        return {first};
+    } else {
+        return {first, make_layer_pack(rest...)};
+    }
+}
 
 template <std::size_t I, class Pack>
 [[nodiscard]] constexpr auto& get_layer(Pack& pack) noexcept {
@@ -254,6 +271,16 @@ public:
 
     QuantizedNetwork() = default;
 
+    /// The network of the given parameters, as they are: `input_qparams` and one layer_type<I> per layer, in order
+    /// (what io::export_header writes for a quantized network, so that a firmware builds it at compile time, and
+    /// io::load). Requires: every layer keeps the invariants quantize() gives it (scales positive and finite, zero
+    /// points in 0 .. 255, multipliers Requantizer::multiplier of the scales, Tanh's and Sigmoid's fixed output
+    /// qparams).
+    template <class... Layers>
+        requires(std::is_same_v<detail::layer_pack<Layers...>, typename list::type>)
+    constexpr QuantizedNetwork(const QuantizationParams& input_qparams, const Layers&... layers) noexcept
+        : input_qparams_(input_qparams), layers_(detail::make_layer_pack(layers...)) {}
+
     /// `net` quantized with the ranges `calibration` observed (see ctnn::quantize).
     /// Requires: every observer of `calibration` saw a value, all finite (CTNN_ASSERT).
     QuantizedNetwork(const Net& net, const Calibration<Net>& calibration) noexcept;
@@ -319,15 +346,25 @@ public:
         }
     }
 
-    /// The network input's quantization (the QuantStub's).
-    [[nodiscard]] const QuantizationParams& input_qparams() const noexcept { return input_qparams_; }
+    /// The network input's quantization (the QuantStub's). The non-const overload lets a loader write it; the
+    /// constructor's invariants are then the writer's to keep.
+    [[nodiscard]] constexpr const QuantizationParams& input_qparams() const noexcept { return input_qparams_; }
+    [[nodiscard]] constexpr QuantizationParams& input_qparams() noexcept { return input_qparams_; }
 
-    /// Layer I's quantized parameters. Requires: I < layer_count.
+    /// Layer I's quantized parameters (non-const: as input_qparams()). Requires: I < layer_count.
     template <std::size_t I>
-    [[nodiscard]] const layer_type<I>& layer() const noexcept {
+    [[nodiscard]] constexpr const layer_type<I>& layer() const noexcept {
         static_assert(I < layer_count, "ctnn::QuantizedNetwork::layer<I>: I must be below layer_count");
         return detail::get_layer<I>(layers_);
     }
+    template <std::size_t I>
+    [[nodiscard]] constexpr layer_type<I>& layer() noexcept {
+        static_assert(I < layer_count, "ctnn::QuantizedNetwork::layer<I>: I must be below layer_count");
+        return detail::get_layer<I>(layers_);
+    }
+
+    /// Every parameter equal (see quantized_dense_layer's ==).
+    friend constexpr bool operator==(const QuantizedNetwork&, const QuantizedNetwork&) = default;
 
 private:
     // One sample through every layer; `sink(i, linear, out)` sees each layer's quanta (and, with i

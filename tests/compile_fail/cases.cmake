@@ -34,10 +34,11 @@ ctnn_add_compile_fail_test(mse_loss_with_tanh                     mse_loss_with_
 ctnn_add_compile_fail_test(labels_with_mean_squared_error         labels_with_mean_squared_error.cpp         "class-index targets need ctnn::CategoricalCrossEntropy \\(Softmax output\\) or ctnn::BinaryCrossEntropy")
 ctnn_add_compile_fail_test(labels_with_several_sigmoids           labels_with_several_sigmoids.cpp           "ctnn::BinaryCrossEntropy: 0/1 label targets need one Sigmoid output")
 
-# Weights files and exported headers (io/weights.hpp, io/export.hpp, io/signature.hpp)
+# Weights files and exported headers (io/weights.hpp, io/quantized_weights.hpp, io/export.hpp, io/signature.hpp)
 ctnn_add_compile_fail_test(save_long_double_network               save_long_double_network.cpp               "only networks of float or double \\(IEEE 754\\) can be saved")
 ctnn_add_compile_fail_test(export_long_double_network             export_long_double_network.cpp             "only networks of float or double can be exported")
 ctnn_add_compile_fail_test(activation_without_spelling            activation_without_spelling.cpp            "Act has no file spelling; specialise ctnn::io::ActivationSpelling")
+ctnn_add_compile_fail_test(requantizer_without_spelling           requantizer_without_spelling.cpp           "R has no file spelling; save, load and export quantized networks of ctnn::FloatRequantizer or ctnn::FixedPointRequantizer")
 
 # Layer sizes (network.hpp)
 ctnn_add_compile_fail_test(layer_index_out_of_range               layer_index_out_of_range.cpp               "layer_input_size<I> / layer_output_size<I>: I must be below layer_count")

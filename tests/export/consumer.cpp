@@ -1,14 +1,17 @@
 // The second step of the export test (tests/export/CMakeLists.txt): a program built against the headers that
 // export_generator wrote, the way firmware would use them: no file system, no ctnn/io, the networks constexpr.
 // It is compiled with CTNN_HOSTED=0 and checks that the exported networks give, bit for bit, the outputs the
-// in-memory networks gave (expected.txt, the only file it reads; argv[1]).
+// in-memory networks gave (expected.txt, the only file it reads; argv[1]), and the quantized ones every quantum too.
 
 #include "exported_double.hpp"
 #include "exported_float.hpp"
 #include "exported_large.hpp"
+#include "exported_q_large.hpp"
+#include "exported_q_small.hpp"
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -46,6 +49,23 @@ static_assert(exported_float::network.parameter(3 * 8 + 8) != 0.25f);  // a PReL
 constexpr exported_float::Network copy = exported_float::network;
 static_assert(copy == exported_float::network);
 
+// The quantized networks: their types, their size (the parameters, nothing else), and constants built from the
+// exported layers.
+static_assert(
+    std::is_same_v<exported_q_small::Network,
+                   ctnn::QuantizedNetwork<ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<8, ctnn::Tanh>,
+                                                        ctnn::Dense<6, ctnn::Linear>, ctnn::Dense<1, ctnn::Sigmoid>>,
+                                          ctnn::FixedPointRequantizer>>);
+static_assert(
+    std::is_same_v<exported_q_large::Network, ctnn::QuantizedNetwork<exported_large::Network, ctnn::FloatRequantizer>>);
+static_assert(sizeof(exported_q_large::Network) == exported_q_large::Network::storage_bytes);
+static_assert(exported_q_small::network.layer<0>() == exported_q_small::layer_1);
+static_assert(exported_q_small::network.layer<2>() == exported_q_small::layer_3);
+static_assert(exported_q_small::network.input_qparams() == exported_q_small::input_qparams);
+static_assert(exported_q_large::network.layer<1>() == exported_q_large::layer_2);
+constexpr exported_q_small::Network q_copy = exported_q_small::network;
+static_assert(q_copy == exported_q_small::network);
+
 namespace {
 
 template <class T>
@@ -78,6 +98,35 @@ bool check_sample(const Net& net, std::FILE* in, const char* name, int line) {
     return false;
 }
 
+/// A quantized network's sample: its outputs and every quantum of forward_quanta, bit for bit.
+template <class Q>
+bool check_quantized_sample(const Q& net, std::FILE* in, const char* name, int line) {
+    typename Q::input_type x;
+    typename Q::output_type expected;
+    std::array<unsigned, Q::quanta_size> expected_quanta;
+    for (auto& v : x) {
+        if (!read_value(in, v)) return false;
+    }
+    for (auto& v : expected) {
+        if (!read_value(in, v)) return false;
+    }
+    for (auto& q : expected_quanta) {
+        if (std::fscanf(in, "%u", &q) != 1) return false;
+    }
+    static std::array<std::uint8_t, Q::quanta_size> quanta;
+    const auto y = net.forward_quanta(x, quanta);
+    bool ok = std::memcmp(y.data(), expected.data(), sizeof y) == 0;
+    for (std::size_t k = 0; k < Q::quanta_size; ++k) {
+        if (quanta[k] != expected_quanta[k]) {
+            std::printf("consumer: %s, line %d: quantum %zu is %u, expected %u\n", name, line, k,
+                        static_cast<unsigned>(quanta[k]), expected_quanta[k]);
+            ok = false;
+        }
+    }
+    if (!ok) std::printf("consumer: %s, line %d: the exported quantized network differs\n", name, line);
+    return ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,7 +139,7 @@ int main(int argc, char** argv) {
         std::printf("consumer: cannot open %s\n", argv[1]);
         return 2;
     }
-    int line = 0, checked[3] = {0, 0, 0};
+    int line = 0, checked[5] = {0, 0, 0, 0, 0};
     bool ok = true;
     char name[64];
     while (std::fscanf(in, "%63s", name) == 1) {
@@ -105,6 +154,12 @@ int main(int argc, char** argv) {
         } else if (std::strcmp(name, "exported_large") == 0) {
             sample_ok = check_sample(exported_large::network, in, name, line);
             ++checked[2];
+        } else if (std::strcmp(name, "exported_q_small") == 0) {
+            sample_ok = check_quantized_sample(exported_q_small::network, in, name, line);
+            ++checked[3];
+        } else if (std::strcmp(name, "exported_q_large") == 0) {
+            sample_ok = check_quantized_sample(exported_q_large::network, in, name, line);
+            ++checked[4];
         } else {
             std::printf("consumer: line %d: unknown network '%s'\n", line, name);
         }
@@ -114,10 +169,13 @@ int main(int argc, char** argv) {
         }
     }
     std::fclose(in);
-    if (ok && (checked[0] == 0 || checked[1] == 0 || checked[2] == 0)) {
+    if (ok && (checked[0] == 0 || checked[1] == 0 || checked[2] == 0 || checked[3] == 0 || checked[4] == 0)) {
         std::printf("consumer: %s holds no samples for one of the networks\n", argv[1]);
         ok = false;
     }
-    if (ok) std::printf("consumer: %d + %d + %d samples match bit for bit\n", checked[0], checked[1], checked[2]);
+    if (ok) {
+        std::printf("consumer: %d + %d + %d float and %d + %d quantized samples match bit for bit\n", checked[0],
+                    checked[1], checked[2], checked[3], checked[4]);
+    }
     return ok ? 0 : 1;
 }

@@ -5,17 +5,23 @@
 //
 // writes <directory>/exported_float.hpp (namespace exported_float), <directory>/exported_double.hpp (namespace
 // exported_double), <directory>/exported_large.hpp (namespace exported_large: 109,386 parameters, which clang must
-// build with its default constexpr limits) and <directory>/expected.txt, one line per sample: the network's name, its
-// inputs, then its outputs, every value as a C hexadecimal floating-point number (exact). tests/export/consumer.cpp
-// checks that the exported networks reproduce these outputs bit for bit.
+// build with its default constexpr limits), two quantized networks, exported_q_small.hpp (3-8-6-1 Tanh, Linear,
+// Sigmoid; FixedPointRequantizer) and exported_q_large.hpp (784-128-64-10 ReLU, Softmax; FloatRequantizer), and
+// <directory>/expected.txt, one line per sample: the network's name, its inputs, then its outputs, every value as a C
+// hexadecimal floating-point number (exact), and for a quantized network every quantum of forward_quanta (decimal).
+// tests/export/consumer.cpp checks that the exported networks reproduce these outputs (and quanta) bit for bit.
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/export.hpp>
 
+#include <array>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <ratio>
+#include <span>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -58,6 +64,46 @@ bool generate(const std::filesystem::path& directory, const char* name, std::uin
     return true;
 }
 
+// Quantized networks: the consumer checks every quantum of a pass, and the outputs, bit for bit.
+using QuantizedSmall =
+    ctnn::QuantizedNetwork<ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<8, ctnn::Tanh>,
+                                         ctnn::Dense<6, ctnn::Linear>, ctnn::Dense<1, ctnn::Sigmoid>>,
+                           ctnn::FixedPointRequantizer>;
+using QuantizedLarge = ctnn::QuantizedNetwork<LargeNet, ctnn::FloatRequantizer>;
+
+template <class Q>
+bool generate_quantized(const std::filesystem::path& directory, const char* name, std::uint64_t seed,
+                        std::FILE* expected) {
+    using Net = typename Q::network_type;
+    static Net net;
+    ctnn::Random random(seed);
+    ctnn::init::normal_inverse_fan_in(net, random);
+    std::vector<typename Net::input_type> calibration(64);
+    for (auto& x : calibration) {
+        for (float& v : x) v = random.normal<float>(0.0f, 2.0f);
+    }
+    static Q q;
+    q = ctnn::quantize<typename Q::requantizer_type>(net, std::span<const typename Net::input_type>(calibration));
+    const ctnn::io::Status status = ctnn::io::export_header(q, directory / (std::string(name) + ".hpp"), name);
+    if (!status) {
+        std::fprintf(stderr, "export_generator: %s\n", status.message().c_str());
+        return false;
+    }
+    for (int sample = 0; sample < 16; ++sample) {
+        typename Net::input_type x;
+        // Some inputs far outside the calibration's range: the clamps and tables' ends.
+        for (auto& v : x) v = random.normal<float>(0.0f, sample < 12 ? 2.0f : 30.0f);
+        static std::array<std::uint8_t, Q::quanta_size> quanta;
+        const auto y = q.forward_quanta(x, quanta);
+        std::fprintf(expected, "%s", name);
+        for (float v : x) std::fprintf(expected, " %a", static_cast<double>(v));
+        for (float v : y) std::fprintf(expected, " %a", static_cast<double>(v));
+        for (std::uint8_t v : quanta) std::fprintf(expected, " %u", static_cast<unsigned>(v));
+        std::fprintf(expected, "\n");
+    }
+    return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,7 +121,9 @@ int main(int argc, char** argv) {
     }
     const bool ok = generate<FloatNet>(directory, "exported_float", 41, expected) &&
                     generate<DoubleNet>(directory, "exported_double", 42, expected) &&
-                    generate<LargeNet>(directory, "exported_large", 43, expected);
+                    generate<LargeNet>(directory, "exported_large", 43, expected) &&
+                    generate_quantized<QuantizedSmall>(directory, "exported_q_small", 44, expected) &&
+                    generate_quantized<QuantizedLarge>(directory, "exported_q_large", 45, expected);
     const bool closed = std::fclose(expected) == 0;
     if (ok && closed) std::printf("export_generator: wrote the headers and expected.txt to %s\n", argv[1]);
     return ok && closed ? 0 : 1;

@@ -149,15 +149,27 @@ std::optional<std::string> expected_cpp_type(const Topology& topology) {
     return cpp + '>';
 }
 
-/// The texts ctnn writes for these networks read back to their topologies and C++ types.
+/// The texts ctnn writes for these networks read back to their topologies and C++ types; a quantized network's is
+/// `quantized(<requantizer id>);` and its float network's text.
 template <class Net>
 void check_written(ctnn_fuzz::named_network<Net> = {}) {
-    const auto parsed = Topology::parse(ctnn::io::signature<Net>());
-    CTNN_FUZZ_CHECK(parsed && *parsed == ctnn::io::topology<Net>(), "a signature ctnn writes does not parse back");
-    CTNN_FUZZ_CHECK(parsed->cpp_type() == ctnn::io::cpp_type<Net>(),
-                    "a signature ctnn writes does not give back its C++ type");
-    CTNN_FUZZ_CHECK(expected_cpp_type(*parsed) == ctnn::io::cpp_type<Net>(),
-                    "the test's own reading of a signature ctnn writes is wrong");
+    if constexpr (ctnn::io::QuantizedNetworkType<Net>) {
+        using Float = typename Net::network_type;
+        const std::string text = ctnn::io::signature<Net>();
+        const auto parts = ctnn::io::detail::split_quantized_text(text);
+        CTNN_FUZZ_CHECK(parts && parts->network == ctnn::io::signature<Float>() &&
+                            parts->requantizer == ctnn::io::RequantizerSpelling<typename Net::requantizer_type>::id() &&
+                            !Topology::parse(text),
+                        "a quantized network's signature is not its requantizer's and its float network's");
+        check_written<Float>();
+    } else {
+        const auto parsed = Topology::parse(ctnn::io::signature<Net>());
+        CTNN_FUZZ_CHECK(parsed && *parsed == ctnn::io::topology<Net>(), "a signature ctnn writes does not parse back");
+        CTNN_FUZZ_CHECK(parsed->cpp_type() == ctnn::io::cpp_type<Net>(),
+                        "a signature ctnn writes does not give back its C++ type");
+        CTNN_FUZZ_CHECK(expected_cpp_type(*parsed) == ctnn::io::cpp_type<Net>(),
+                        "the test's own reading of a signature ctnn writes is wrong");
+    }
 }
 
 constexpr std::intmax_t intmax = INTMAX_MAX;

@@ -1,4 +1,5 @@
-// Fuzz target for the weights-file loader (ctnn/io/weights.hpp). Every input is loaded into each network of
+// Fuzz target for the weights-file loaders (ctnn/io/weights.hpp, and ctnn/io/quantized_weights.hpp for quantized
+// networks). Every input is loaded into each network of
 // weights_networks.hpp twice over: as it is, and resealed (its last 4 bytes replaced by the CRC-32 of the rest), since
 // almost every mutation breaks the checksum and the checks behind it would otherwise go unexplored. Each of those is
 // loaded from memory (from_weights_bytes) and from a file (load), and these must hold:
@@ -11,6 +12,7 @@
 // - load() from a file and from_weights_bytes() from the same bytes accept alike and leave the same parameters; for
 //   inputs no longer than what load() keeps in memory they give the same kind and message too.
 
+#include <ctnn/io/quantized_weights.hpp>
 #include <ctnn/io/weights.hpp>
 
 #include "fuzz/fuzz_target.hpp"
@@ -22,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -76,14 +79,27 @@ const ScratchFile& scratch() {
     return file;
 }
 
+/// A float network's parameters, or a quantized network's every byte (it has no padding: storage_bytes), as bytes
+/// that see NaN payloads and signed zeros.
+template <class Net>
+std::vector<std::byte> state_bits(const Net& net) {
+    if constexpr (ctnn::io::QuantizedNetworkType<Net>) {
+        static_assert(sizeof(Net) == Net::storage_bytes);
+        std::vector<std::byte> bits(sizeof(Net));
+        std::memcpy(bits.data(), &net, sizeof(Net));
+        return bits;
+    } else {
+        return parameter_bits(net);
+    }
+}
+
 /// Loads `bytes` (also written to scratch()) into `Net` from memory and from the file; checks the invariants above.
 /// Returns whether the load succeeded.
 template <class Net>
 bool check_load(std::span<const std::byte> bytes) {
-    using T = typename Net::value_type;
     const std::string name = scratch().path().string();
-    const Net original = ctnn_fuzz::patterned_network<Net>(T(1) / T(3), false);
-    const std::vector<std::byte> original_bits = parameter_bits(original);
+    const Net original = ctnn_fuzz::patterned_network<Net>(1.0f / 3.0f, false);
+    const std::vector<std::byte> original_bits = state_bits(original);
 
     Net from_memory = original;
     const Status status = ctnn::io::from_weights_bytes(from_memory, bytes, name);
@@ -103,7 +119,7 @@ bool check_load(std::span<const std::byte> bytes) {
                         "an accepted weights file saves back to other bytes");
         CTNN_FUZZ_CHECK(checksum_intact, "a weights file with a wrong checksum was accepted");
     } else {
-        CTNN_FUZZ_CHECK(parameter_bits(from_memory) == original_bits, "a failed load changed the network");
+        CTNN_FUZZ_CHECK(state_bits(from_memory) == original_bits, "a failed load changed the network");
         CTNN_FUZZ_CHECK(status.message().find(name) != std::string::npos, "a failure's message does not name the file");
         CTNN_FUZZ_CHECK(magic_agrees || status.kind() == Kind::not_a_weights_file,
                         "bytes without the magic are not reported as not_a_weights_file");
@@ -114,10 +130,10 @@ bool check_load(std::span<const std::byte> bytes) {
     Net from_file = original;
     const Status file_status = ctnn::io::load(from_file, scratch().path());
     CTNN_FUZZ_CHECK(file_status.ok() == status.ok(), "load() and from_weights_bytes() disagree about acceptance");
-    CTNN_FUZZ_CHECK(parameter_bits(from_file) == parameter_bits(from_memory),
+    CTNN_FUZZ_CHECK(state_bits(from_file) == state_bits(from_memory),
                     "load() and from_weights_bytes() leave different parameters");
     // load() keeps only this much of a file in memory, so past it the reason for a rejection may differ.
-    if (bytes.size() <= ctnn::io::detail::weights_file_size<Net>() + 4096) {
+    if (bytes.size() <= ctnn::io::detail::weights_layout_of<Net>().file_size() + 4096) {
         CTNN_FUZZ_CHECK(file_status.kind() == status.kind(), "load() and from_weights_bytes() give different kinds");
         CTNN_FUZZ_CHECK(file_status.message() == status.message(),
                         "load() and from_weights_bytes() give different messages");

@@ -1,10 +1,11 @@
 // The seed weights files of the weights fuzz target, as ctnn saves them: for every network of weights_networks.hpp,
 // valid-<name>.ctnn (plain parameters) and valid-<name>-specials.ctnn (NaN, infinities, -0, a subnormal, the largest
-// value first).
+// value first; for a quantized network the extreme zero points, weights, biases and scales).
 //
 //   ctnn_fuzz_weights_seeds --write DIR   writes them (after a change of the file format)
 //   ctnn_fuzz_weights_seeds --check DIR   exits 1 unless DIR holds them, byte for byte (the CTest test)
 
+#include <ctnn/io/quantized_weights.hpp>
 #include <ctnn/io/weights.hpp>
 
 #include "fuzz/weights_networks.hpp"
@@ -50,10 +51,9 @@ int main(int argc, char** argv) {
         }
     };
     ctnn_fuzz::for_each_weights_network([&]<class Net>(ctnn_fuzz::named_network<Net> n) {
-        using T = typename Net::value_type;
-        seed(std::string(n.name), ctnn::io::to_weights_bytes(ctnn_fuzz::patterned_network<Net>(T(0), false)));
+        seed(std::string(n.name), ctnn::io::to_weights_bytes(ctnn_fuzz::patterned_network<Net>(0.0f, false)));
         seed(std::string(n.name) + "-specials",
-             ctnn::io::to_weights_bytes(ctnn_fuzz::patterned_network<Net>(T(0), true)));
+             ctnn::io::to_weights_bytes(ctnn_fuzz::patterned_network<Net>(0.0f, true)));
     });
     return failures == 0 ? 0 : 1;
 }

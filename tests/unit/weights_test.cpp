@@ -7,6 +7,7 @@
 #include <ctnn/io/weights.hpp>
 
 #include "support/parameter_bits.hpp"
+#include "support/weights_files.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -34,53 +35,10 @@ using Kind = io::Status::Kind;
 
 namespace {
 
-/// A fresh directory under the system's temporary directory, removed with everything in it.
-class TemporaryDirectory {
-public:
-    TemporaryDirectory() {
-        std::random_device device;
-        const auto tick = static_cast<unsigned long long>(std::chrono::steady_clock::now().time_since_epoch().count());
-        for (int attempt = 0;; ++attempt) {
-            path_ = fs::temp_directory_path() /
-                    ("ctnn_weights_test_" + std::to_string(tick) + '_' + std::to_string(device()));
-            std::error_code ec;
-            if (fs::create_directory(path_, ec)) break;
-            REQUIRE(attempt < 100);
-        }
-    }
-    ~TemporaryDirectory() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TemporaryDirectory(const TemporaryDirectory&) = delete;
-    TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-
-    [[nodiscard]] fs::path operator/(const std::string& name) const { return path_ / name; }
-    [[nodiscard]] const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
-
-std::vector<std::byte> read_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    const std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::vector<std::byte> bytes(chars.size());
-    std::memcpy(bytes.data(), chars.data(), chars.size());
-    return bytes;
-}
-
-void write_bytes(const fs::path& path, std::span<const std::byte> bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    REQUIRE(out.good());
-}
-
-/// Recomputes the trailing CRC-32 after a deliberate edit, so that only the edit is wrong.
-void reseal(std::vector<std::byte>& bytes) {
-    const std::uint32_t crc = io::detail::crc32(std::span<const std::byte>(bytes).first(bytes.size() - 4));
-    for (std::size_t k = 0; k < 4; ++k) bytes[bytes.size() - 4 + k] = static_cast<std::byte>((crc >> (8 * k)) & 0xFF);
-}
+using ctnn_test::read_bytes;
+using ctnn_test::reseal;
+using ctnn_test::TemporaryDirectory;
+using ctnn_test::write_bytes;
 
 template <class Net>
 Net random_network(std::uint64_t seed) {

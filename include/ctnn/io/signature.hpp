@@ -17,6 +17,10 @@
 /// for example `float;2;16:tanh;16:tanh;1:sigmoid`. The text never holds spaces, and two
 /// networks have the same text exactly when they have the same scalar type, input size,
 /// units and activation types (with their ratio parameters) in the same order.
+///
+/// A quantized network (ctnn::QuantizedNetwork<Net, Requantizer>) is spelt
+/// `quantized(<requantizer id>);<Net's text>`, e.g. `quantized(fixed_point);float;2;16:tanh;1:sigmoid`, with the
+/// requantizer's id `float` (ctnn::FloatRequantizer) or `fixed_point` (ctnn::FixedPointRequantizer).
 
 #include "ctnn/config.hpp"
 
@@ -27,6 +31,7 @@
 #include "ctnn/activation.hpp"
 #include "ctnn/detail/static_for.hpp"
 #include "ctnn/network.hpp"
+#include "ctnn/quantized_network.hpp"
 
 #include <charconv>
 #include <cstddef>
@@ -405,6 +410,74 @@ template <NetworkType Net>
 template <NetworkType Net>
 [[nodiscard]] std::string cpp_type(const Net& /*net*/) {
     return cpp_type<Net>();
+}
+
+/// How the requantizer `R` of a quantized network is spelt: `id()` in files, `cpp_name()` in C++ code. Specialised
+/// for ctnn::FloatRequantizer and ctnn::FixedPointRequantizer.
+template <class R>
+struct RequantizerSpelling {
+    static_assert(detail::no_spelling_for<R>,
+                  "ctnn::io::RequantizerSpelling<R>: R has no file spelling; save, load and export quantized networks "
+                  "of ctnn::FloatRequantizer or ctnn::FixedPointRequantizer");
+    static std::string id();
+    static std::string cpp_name();
+};
+template <>
+struct RequantizerSpelling<FloatRequantizer> {
+    static std::string id() { return "float"; }
+    static std::string cpp_name() { return "ctnn::FloatRequantizer"; }
+};
+template <>
+struct RequantizerSpelling<FixedPointRequantizer> {
+    static std::string id() { return "fixed_point"; }
+    static std::string cpp_name() { return "ctnn::FixedPointRequantizer"; }
+};
+
+namespace detail {
+
+template <class T>
+struct is_quantized_network : std::false_type {};
+template <class Net, class R>
+struct is_quantized_network<QuantizedNetwork<Net, R>> : std::true_type {};
+
+/// The C++ name of a requantizer id; nullopt for an id ctnn does not define.
+inline std::optional<std::string> requantizer_cpp_name_from_id(std::string_view id) {
+    if (id == "float") return "ctnn::FloatRequantizer";
+    if (id == "fixed_point") return "ctnn::FixedPointRequantizer";
+    return std::nullopt;
+}
+
+/// A quantized network's text split into its requantizer id and the float network's text; nullopt for a text
+/// without the `quantized(<id>);` prefix.
+struct quantized_text_parts {
+    std::string_view requantizer;
+    std::string_view network;
+};
+inline std::optional<quantized_text_parts> split_quantized_text(std::string_view text) {
+    constexpr std::string_view prefix = "quantized(";
+    const std::size_t close = text.find(");");
+    if (text.substr(0, prefix.size()) != prefix || close == std::string_view::npos) return std::nullopt;
+    return quantized_text_parts{text.substr(prefix.size(), close - prefix.size()), text.substr(close + 2)};
+}
+
+}  // namespace detail
+
+/// Anything declared as ctnn::QuantizedNetwork<...>.
+template <class Q>
+concept QuantizedNetworkType = detail::is_quantized_network<std::remove_cv_t<Q>>::value;
+
+/// The topology text of the quantized network `Q`, e.g. `quantized(float);float;2;16:tanh;1:sigmoid`.
+template <QuantizedNetworkType Q>
+[[nodiscard]] std::string signature() {
+    return "quantized(" + RequantizerSpelling<typename Q::requantizer_type>::id() + ");" +
+           signature<typename Q::network_type>();
+}
+
+/// The C++ type of `Q`: `ctnn::QuantizedNetwork<ctnn::Network<float, ...>, ctnn::FloatRequantizer>`.
+template <QuantizedNetworkType Q>
+[[nodiscard]] std::string cpp_type() {
+    return "ctnn::QuantizedNetwork<" + cpp_type<typename Q::network_type>() + ", " +
+           RequantizerSpelling<typename Q::requantizer_type>::cpp_name() + '>';
 }
 
 /// A C++ type as in messages: `ctnn::` only at the front,

@@ -10,7 +10,8 @@
 ///     offset     size  field
 ///     0          8     magic bytes "CTNN\0WTS" (43 54 4E 4E 00 57 54 53)
 ///     8          4     format version, u32 (1)
-///     12         1     scalar type, u8: 4 = float, 8 = double (the size of one parameter)
+///     12         1     scalar type, u8: 4 = float, 8 = double (the size of one parameter); 1 = a
+///                      quantized network (ctnn/io/quantized_weights.hpp: P counts bytes)
 ///     13         3     reserved, zero
 ///     16         4     topology text length L, u32
 ///     20         L     topology text, ASCII, no terminator (ctnn/io/signature.hpp):
@@ -69,6 +70,9 @@ public:
         checksum_mismatch,         ///< the content does not match its CRC-32: the file is corrupted
         write_failed,              ///< the file (or its temporary) could not be written or renamed
         invalid_argument,          ///< an argument is unusable (an empty path, a namespace that is no C++ name)
+        invalid_parameter,         ///< an intact file of the right topology holds a value the network cannot take
+                                   ///< (a quantized network's scale <= 0 or not finite, zero point outside 0 .. 255,
+                                   ///< multiplier that is not its scales')
     };
 
     /// Success.
@@ -118,6 +122,8 @@ private:
             return "write_failed";
         case Status::Kind::invalid_argument:
             return "invalid_argument";
+        case Status::Kind::invalid_parameter:
+            return "invalid_parameter";
     }
     return "unknown";
 }
@@ -190,7 +196,10 @@ inline std::string weights_display_name(const std::filesystem::path& path) {
 }
 
 inline std::string scalar_code_name(unsigned code) {
-    return code == 4 ? "float" : code == 8 ? "double" : "an unknown scalar type (code " + std::to_string(code) + ")";
+    return code == 4   ? "float"
+           : code == 8 ? "double"
+           : code == 1 ? "int8 (quantized)"
+                       : "an unknown scalar type (code " + std::to_string(code) + ")";
 }
 
 /// "1 byte", "2 bytes".
@@ -211,11 +220,31 @@ inline std::string describe_topology_text(std::string_view text) {
     if (const auto topology = Topology::parse(text)) {
         if (const auto cpp = topology->cpp_type()) return short_cpp_type(*cpp);
     }
+    if (const auto parts = split_quantized_text(text)) {
+        const auto topology = Topology::parse(parts->network);
+        const auto requantizer = requantizer_cpp_name_from_id(parts->requantizer);
+        const auto cpp = topology ? topology->cpp_type() : std::nullopt;
+        if (cpp && requantizer) return short_cpp_type("ctnn::QuantizedNetwork<" + *cpp + ", " + *requantizer + '>');
+    }
     return "the topology \"" + std::string(text.substr(0, 200)) + (text.size() > 200 ? "...\"" : "\"");
 }
 
-/// Where two topologies first differ, as a clause for a message (empty when no clause helps).
-inline std::string topology_difference(std::string_view file_text, const Topology& expected) {
+/// Where two topologies first differ, as a clause for a message (empty when no clause helps). For a quantized
+/// network, `expected_requantizer` is its requantizer's id.
+inline std::string topology_difference(std::string_view file_text, const Topology& expected,
+                                       std::string_view expected_requantizer = {}) {
+    if (!expected_requantizer.empty()) {
+        const auto parts = split_quantized_text(file_text);
+        if (!parts) return {};
+        if (parts->requantizer != expected_requantizer) {
+            const auto name = requantizer_cpp_name_from_id(parts->requantizer);
+            const auto wanted = requantizer_cpp_name_from_id(expected_requantizer);
+            if (!name || !wanted) return {};
+            // Both names start with "ctnn::", which messages leave out after the front.
+            return " (it uses " + name->substr(6) + ", not " + wanted->substr(6) + ")";
+        }
+        file_text = parts->network;
+    }
     const auto file = Topology::parse(file_text);
     if (!file) return {};
     if (file->input_size != expected.input_size) {
@@ -253,17 +282,41 @@ struct weights_source {
     std::string name;
 };
 
+/// What a weights file must hold to load into a network type: the header's fields and how messages name the type.
+struct weights_layout {
+    unsigned scalar_code = 4;  ///< byte 12: 4 float, 8 double, 1 a quantized network
+    std::string text;          ///< the topology text
+    std::string type;          ///< the network's C++ type, short (short_cpp_type), for messages
+    Topology topology;         ///< the (float) network's topology, for messages
+    std::string requantizer;   ///< a quantized network's requantizer id; empty otherwise
+    std::uint64_t count = 0;   ///< the count field: parameters, or (quantized) bytes of parameters
+    std::string count_noun;    ///< "parameters" or "bytes of parameters"
+
+    /// The size in bytes of the whole file.
+    [[nodiscard]] std::uint64_t file_size() const noexcept { return 28 + text.size() + count * scalar_code + 4; }
+};
+
+/// The layout of a weights file for `Net`.
+template <class Net>
+[[nodiscard]] weights_layout weights_layout_of() {
+    return {sizeof(typename Net::value_type),
+            signature<Net>(),
+            short_cpp_type(cpp_type<Net>()),
+            topology<Net>(),
+            {},
+            Net::parameter_count,
+            "parameters"};
+}
+
 /// The size in bytes of a weights file for `Net`.
 template <class Net>
 [[nodiscard]] std::uint64_t weights_file_size() {
-    return 28 + signature<Net>().size() + std::uint64_t{Net::parameter_count} * sizeof(typename Net::value_type) + 4;
+    return weights_layout_of<Net>().file_size();
 }
 
-/// Checks a weights file against `Net` and, when it is for `Net`, writes its parameters to
-/// `net`; otherwise leaves `net` as it was.
-template <class Net>
-Status decode_weights(Net& net, const weights_source& source) {
-    using T = typename Net::value_type;
+/// Checks everything of a weights file but its parameters' values against `expected`: ok when the parameters (from
+/// byte 28 + expected.text.size() on, expected.count of them) can be decoded.
+inline Status check_weights(const weights_source& source, const weights_layout& expected) {
     using Kind = Status::Kind;
     const std::span<const std::byte> bytes = source.prefix;
     const std::uint64_t size = source.size;
@@ -295,8 +348,7 @@ Status decode_weights(Net& net, const weights_source& source) {
     const std::uint64_t text_length = read_little_endian<std::uint32_t>(bytes, 16);
     const std::uint64_t header_size = 20 + text_length + 8;
     if (size < header_size) return truncated("inside the topology text or the parameter count");
-    const std::string expected_text = signature<Net>();
-    const std::string expected_type = short_cpp_type(cpp_type<Net>());
+    const std::string& expected_type = expected.type;
     if (header_size > bytes.size()) {
         // A topology text far longer than ours (load() reads only so much): another network.
         return source.checksum_ok ? Status(Kind::topology_mismatch,
@@ -307,7 +359,7 @@ Status decode_weights(Net& net, const weights_source& source) {
     const std::string_view text(reinterpret_cast<const char*>(bytes.data() + 20),
                                 static_cast<std::size_t>(text_length));
     const std::uint64_t count = read_little_endian<std::uint64_t>(bytes, static_cast<std::size_t>(20 + text_length));
-    const std::uint64_t scalar_size = scalar_code == 4 || scalar_code == 8 ? scalar_code : 0;
+    const std::uint64_t scalar_size = scalar_code == 1 || scalar_code == 4 || scalar_code == 8 ? scalar_code : 0;
     // The size the header promises; "more than any size" when the count is absurd.
     const std::uint64_t promised =
         scalar_size == 0 || count > (std::numeric_limits<std::uint64_t>::max() - header_size - 4) / scalar_size
@@ -325,27 +377,32 @@ Status decode_weights(Net& net, const weights_source& source) {
 
     // An intact file: now its header can be trusted.
     if (scalar_size == 0 || !reserved_zero) {
-        return Status(Kind::not_a_weights_file,
-                      name + " has a malformed header: " +
-                          (scalar_size == 0 ? "scalar type code " + std::to_string(scalar_code) + " is neither 4 nor 8"
-                                            : std::string("its reserved bytes are not zero")));
+        return Status(
+            Kind::not_a_weights_file,
+            name + " has a malformed header: " +
+                (scalar_size == 0 ? "scalar type code " + std::to_string(scalar_code) + " is neither 1, 4 nor 8"
+                                  : std::string("its reserved bytes are not zero")));
     }
-    if (scalar_size != sizeof(T)) {
+    if (scalar_size != expected.scalar_code) {
         // The text names the scalar type too; say it separately only if the two disagree.
         const std::string code_name = scalar_code_name(scalar_code);
-        const bool text_agrees = text.substr(0, code_name.size() + 1) == code_name + ';';
+        const bool quantized_text = split_quantized_text(text).has_value();
+        const bool text_agrees = scalar_code == 1
+                                     ? quantized_text
+                                     : !quantized_text && text.substr(0, code_name.size() + 1) == code_name + ';';
         return Status(Kind::scalar_type_mismatch, name + " was saved for " + describe_topology_text(text) +
                                                       (text_agrees ? "" : " with " + code_name + " parameters") +
                                                       ", not " + expected_type);
     }
-    if (text != expected_text) {
+    if (text != expected.text) {
         return Status(Kind::topology_mismatch, name + " was saved for " + describe_topology_text(text) + ", not " +
-                                                   expected_type + topology_difference(text, topology<Net>()));
+                                                   expected_type +
+                                                   topology_difference(text, expected.topology, expected.requantizer));
     }
-    if (count != Net::parameter_count) {
-        return Status(Kind::parameter_count_mismatch, name + " holds " + std::to_string(count) + " parameters, but " +
-                                                          expected_type + " has " +
-                                                          std::to_string(Net::parameter_count));
+    if (count != expected.count) {
+        return Status(Kind::parameter_count_mismatch, name + " holds " + std::to_string(count) + " " +
+                                                          expected.count_noun + ", but " + expected_type + " has " +
+                                                          std::to_string(expected.count));
     }
     if (size != promised) {
         return size < promised
@@ -354,16 +411,105 @@ Status decode_weights(Net& net, const weights_source& source) {
                    : Status(Kind::not_a_weights_file, name + " has " + std::to_string(size - promised) +
                                                           " bytes more than a weights file of " + expected_type);
     }
+    return {};
+}
+
+/// Checks a weights file against `Net` and, when it is for `Net`, writes its parameters to
+/// `net`; otherwise leaves `net` as it was.
+template <class Net>
+Status decode_weights(Net& net, const weights_source& source) {
+    using T = typename Net::value_type;
+    const weights_layout layout = weights_layout_of<Net>();
+    if (Status status = check_weights(source, layout); !status) return status;
 
     // Everything agrees: decode into a buffer, then copy into the network.
     std::vector<T> parameters(Net::parameter_count);
-    const std::size_t first = static_cast<std::size_t>(header_size);
+    const std::size_t first = 28 + layout.text.size();
     for (std::size_t k = 0; k < Net::parameter_count; ++k) {
         using U = weights_bits_t<T>;
-        parameters[k] = std::bit_cast<T>(read_little_endian<U>(bytes, first + k * sizeof(T)));
+        parameters[k] = std::bit_cast<T>(read_little_endian<U>(source.prefix, first + k * sizeof(T)));
     }
     net.write_parameters(std::span<const T, Net::parameter_count>(parameters.data(), Net::parameter_count));
     return {};
+}
+
+/// The start of a weights file: magic, version, `scalar_code`, the topology text and the count field.
+inline void append_weights_header(std::vector<std::byte>& out, unsigned scalar_code, std::string_view text,
+                                  std::uint64_t count) {
+    out.insert(out.end(), weights_magic.begin(), weights_magic.end());
+    append_little_endian(out, weights_format_version);
+    out.push_back(static_cast<std::byte>(scalar_code));
+    out.insert(out.end(), 3, std::byte{0});
+    append_little_endian(out, static_cast<std::uint32_t>(text.size()));
+    for (char c : text) out.push_back(static_cast<std::byte>(c));
+    append_little_endian(out, count);
+}
+
+/// Reads the file `path` for load(): its first `keep` bytes into `prefix` (which `source.prefix` then views), its
+/// size and checksum. Fails with file_not_found or unreadable.
+inline Status read_weights_source(const std::filesystem::path& path, std::uint64_t keep, std::vector<std::byte>& prefix,
+                                  weights_source& source) {
+    using Kind = Status::Kind;
+    const std::string name = weights_display_name(path);
+    std::error_code ec;
+    const std::filesystem::file_status status = std::filesystem::status(path, ec);
+    if (status.type() == std::filesystem::file_type::not_found) {
+        return Status(Kind::file_not_found, name + " does not exist");
+    }
+    if (std::filesystem::is_directory(status)) {
+        return Status(Kind::unreadable, "cannot read " + name + ": it is a directory");
+    }
+    errno = 0;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        const int error = errno;
+        return Status(Kind::unreadable,
+                      "cannot open " + name + (error != 0 ? ": " + std::generic_category().message(error) : ""));
+    }
+
+    // Keep at most `keep` bytes, but run the checksum over all of it (lagging 4 bytes behind, so the last 4, the
+    // stored checksum, stay out of it).
+    crc32_accumulator crc;
+    std::array<std::byte, 4> last{};
+    std::uint64_t size = 0;
+    std::vector<char> chunk(65536);
+    while (in) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        for (std::size_t k = 0; k < got; ++k, ++size) {
+            const auto b = static_cast<std::byte>(chunk[k]);
+            if (size < keep) prefix.push_back(b);
+            if (size >= 4) crc.update(last[size % 4]);
+            last[size % 4] = b;
+        }
+    }
+    if (in.bad()) return Status(Kind::unreadable, "cannot read " + name + ": a read error");
+
+    source.prefix = prefix;
+    source.size = size;
+    source.name = name;
+    if (size >= 4) {
+        for (std::size_t k = 0; k < 4; ++k) {
+            source.stored_checksum |= std::to_integer<std::uint32_t>(last[(size - 4 + k) % 4]) << (8 * k);
+        }
+        source.computed_checksum = crc.value();
+        source.checksum_ok = source.computed_checksum == source.stored_checksum;
+    }
+    return {};
+}
+
+/// A weights file held in memory, as load() sees a file: named `name`, its checksum checked.
+inline weights_source memory_weights_source(std::span<const std::byte> bytes, std::string_view name) {
+    weights_source source;
+    source.prefix = bytes;
+    source.size = bytes.size();
+    source.name = std::string(name);
+    if (bytes.size() >= 4) {
+        source.computed_checksum = crc32(bytes.first(bytes.size() - 4));
+        source.stored_checksum = read_little_endian<std::uint32_t>(bytes, bytes.size() - 4);
+        source.checksum_ok = source.computed_checksum == source.stored_checksum;
+    }
+    return source;
 }
 
 /// Writes `bytes` to `path + ".tmp"`, then renames it to `path`: a failure never leaves a
@@ -426,13 +572,7 @@ template <NetworkType Net>
     const std::string text = signature<Net>();
     std::vector<std::byte> out;
     out.reserve(static_cast<std::size_t>(detail::weights_file_size<Net>()));
-    out.insert(out.end(), weights_magic.begin(), weights_magic.end());
-    detail::append_little_endian(out, weights_format_version);
-    out.push_back(static_cast<std::byte>(sizeof(T)));
-    out.insert(out.end(), 3, std::byte{0});
-    detail::append_little_endian(out, static_cast<std::uint32_t>(text.size()));
-    for (char c : text) out.push_back(static_cast<std::byte>(c));
-    detail::append_little_endian(out, std::uint64_t{Net::parameter_count});
+    detail::append_weights_header(out, sizeof(T), text, Net::parameter_count);
     std::vector<T> parameters(Net::parameter_count);
     net.read_parameters(std::span<T, Net::parameter_count>(parameters.data(), Net::parameter_count));
     if constexpr (detail::is_weights_scalar<T>) {  // keeps the static_assert the only error otherwise
@@ -448,16 +588,7 @@ template <NetworkType Net>
 Status from_weights_bytes(Net& net, std::span<const std::byte> bytes, std::string_view name = "the buffer") {
     static_assert(detail::is_weights_scalar<typename Net::value_type>,
                   "ctnn::io::load(net, path): only networks of float or double (IEEE 754) can be loaded");
-    detail::weights_source source;
-    source.prefix = bytes;
-    source.size = bytes.size();
-    source.name = std::string(name);
-    if (bytes.size() >= 4) {
-        source.computed_checksum = detail::crc32(bytes.first(bytes.size() - 4));
-        source.stored_checksum = detail::read_little_endian<std::uint32_t>(bytes, bytes.size() - 4);
-        source.checksum_ok = source.computed_checksum == source.stored_checksum;
-    }
-    return detail::decode_weights(net, source);
+    return detail::decode_weights(net, detail::memory_weights_source(bytes, name));
 }
 
 /// Saves `net`'s parameters to the weights file `path`, replacing any file there. Writes
@@ -483,54 +614,12 @@ template <NetworkType Net>
 Status load(Net& net, const std::filesystem::path& path) {
     static_assert(detail::is_weights_scalar<typename Net::value_type>,
                   "ctnn::io::load(net, path): only networks of float or double (IEEE 754) can be loaded");
-    using Kind = Status::Kind;
-    const std::string name = detail::weights_display_name(path);
-    std::error_code ec;
-    const std::filesystem::file_status status = std::filesystem::status(path, ec);
-    if (status.type() == std::filesystem::file_type::not_found) {
-        return Status(Kind::file_not_found, name + " does not exist");
-    }
-    if (std::filesystem::is_directory(status)) {
-        return Status(Kind::unreadable, "cannot read " + name + ": it is a directory");
-    }
-    errno = 0;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        const int error = errno;
-        return Status(Kind::unreadable,
-                      "cannot open " + name + (error != 0 ? ": " + std::generic_category().message(error) : ""));
-    }
-
-    // Keep at most a little more than a file for Net can hold, but run the checksum over all
-    // of it (lagging 4 bytes behind, so the last 4, the stored checksum, stay out of it).
-    const std::uint64_t keep = detail::weights_file_size<Net>() + 4096;
+    // Keep at most a little more than a file for Net can hold.
     std::vector<std::byte> prefix;
-    detail::crc32_accumulator crc;
-    std::array<std::byte, 4> last{};
-    std::uint64_t size = 0;
-    std::vector<char> chunk(65536);
-    while (in) {
-        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-        const auto got = static_cast<std::size_t>(in.gcount());
-        for (std::size_t k = 0; k < got; ++k, ++size) {
-            const auto b = static_cast<std::byte>(chunk[k]);
-            if (size < keep) prefix.push_back(b);
-            if (size >= 4) crc.update(last[size % 4]);
-            last[size % 4] = b;
-        }
-    }
-    if (in.bad()) return Status(Kind::unreadable, "cannot read " + name + ": a read error");
-
     detail::weights_source source;
-    source.prefix = prefix;
-    source.size = size;
-    source.name = name;
-    if (size >= 4) {
-        for (std::size_t k = 0; k < 4; ++k) {
-            source.stored_checksum |= std::to_integer<std::uint32_t>(last[(size - 4 + k) % 4]) << (8 * k);
-        }
-        source.computed_checksum = crc.value();
-        source.checksum_ok = source.computed_checksum == source.stored_checksum;
+    if (Status status = detail::read_weights_source(path, detail::weights_file_size<Net>() + 4096, prefix, source);
+        !status) {
+        return status;
     }
     return detail::decode_weights(net, source);
 }

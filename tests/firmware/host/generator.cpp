@@ -8,9 +8,13 @@
 //   softmax_net.hpp   8-16-16-4, ReLU, ReLU, Softmax, trained on "which of the first four inputs is largest" (Adam)
 //   xor_initial.hpp   2-8-1, Tanh, Sigmoid, freshly initialised: the starting point of the XOR training on the device
 //   adam_initial.hpp  4-8-3, Tanh, Softmax, freshly initialised: the starting point of the Adam steps on the device
+//   tanh_q_float.hpp, tanh_q_fixed.hpp, softmax_q_float.hpp, softmax_q_fixed.hpp
+//                     tanh_net and softmax_net quantized to int8 (ctnn::quantize) with FloatRequantizer and
+//                     FixedPointRequantizer
 // and reference.hpp (namespace reference): the inputs of the forward checks with the exact outputs (computed in long
 // double from the exported float parameters) and a rounding-error bound for each; the XOR recipe; the Adam batch and
-// the parameters after the Adam steps as the host computes them. Every float is written as a hexadecimal literal, so
+// the parameters after the Adam steps as the host computes them; the quantized networks' inputs with every quantum and
+// output of their passes. Every float is written as a hexadecimal literal, so
 // the firmware reads the host's values bit for bit.
 //
 // The generator checks its own claims before writing them: the host's float forward passes (the SIMD kernels and
@@ -24,6 +28,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <span>
@@ -236,6 +241,64 @@ bool forward_reference(const Net& net, std::span<const Shape> shapes, const char
     return true;
 }
 
+// uint8 values as C++ literals, in rows.
+template <class Rows>
+std::string byte_rows(const Rows& values) {
+    std::string text = "{{\n";
+    for (const auto& r : values) {
+        text += "    {";
+        for (std::size_t k = 0; k < r.size(); ++k) {
+            char item[8];
+            std::snprintf(item, sizeof item, "%s0x%02x", k ? ", " : "", static_cast<unsigned>(r[k]));
+            text += item;
+        }
+        text += "},\n";
+    }
+    return text + "}}";
+}
+
+// A quantized network's check on the device: `net` quantized with requantizer R on `calibration`, exported as
+// <name>.hpp, and every quantum of forward_quanta and every output for `inputs` written to reference.hpp. The int8
+// kernels are exact, so the device's (the DSP extension's on the Cortex-M4F and M7, the portable loop on the M3) must
+// give the host's quanta.
+template <class R, class Net>
+bool quantized_reference(const Net& net, std::span<const typename Net::input_type> calibration,
+                         std::span<const typename Net::input_type> inputs, const char* name,
+                         const std::filesystem::path& directory, std::string& out) {
+    using Q = ctnn::QuantizedNetwork<Net, R>;
+    const Q q = ctnn::quantize<R>(net, calibration);
+    const ctnn::io::Status status = ctnn::io::export_header(q, directory / (std::string(name) + ".hpp"), name);
+    if (!status) return fail(status.message());
+    std::vector<std::array<std::uint8_t, Q::quanta_size>> quanta(inputs.size());
+    std::vector<typename Net::output_type> outputs(inputs.size());
+    for (std::size_t s = 0; s < inputs.size(); ++s) {
+        outputs[s] = q.forward_quanta(inputs[s], quanta[s]);
+    }
+    std::printf("firmware_generator: %s: %zu bytes of parameters\n", name, Q::storage_bytes);
+    out += "// " + std::string(name) + ": every quantum of forward_quanta and the outputs for " + name + "'s inputs.\n";
+    out += "inline constexpr std::array<std::array<std::uint8_t, " + std::to_string(Q::quanta_size) + ">, " +
+           std::to_string(inputs.size()) + "> " + name + "_quanta = " + byte_rows(quanta) + ";\n";
+    out += "inline constexpr std::array<std::array<float, " + std::to_string(Net::output_size) + ">, " +
+           std::to_string(inputs.size()) + "> " + name + "_outputs = " + rows(outputs) + ";\n\n";
+    return true;
+}
+
+// Inputs of the quantized checks: most within [-spread, spread] (the calibration's range), a quarter ten times
+// wider, so that the input's clamps, ReLU's and the tables' ends are reached.
+template <class Net>
+std::vector<typename Net::input_type> quantized_inputs(ctnn::Random& random, float spread, const char* name,
+                                                       std::string& out) {
+    std::vector<typename Net::input_type> inputs(forward_samples);
+    for (std::size_t s = 0; s < inputs.size(); ++s) {
+        const float wide = s % 4 == 3 ? 10 * spread : spread;
+        for (float& v : inputs[s]) v = random.uniform<float>(-wide, wide);
+    }
+    out += "// The inputs of the quantized " + std::string(name) + " checks.\n";
+    out += "inline constexpr std::array<std::array<float, " + std::to_string(Net::input_size) + ">, " +
+           std::to_string(inputs.size()) + "> " + name + "_quantized_inputs = " + rows(inputs) + ";\n";
+    return inputs;
+}
+
 // XOR with the recipe of the firmware, on the scalar path: it must converge here for the device's test to mean
 // anything, and the untrained network must not already pass.
 bool xor_reference(const XorNet& initial, std::string& out) {
@@ -404,7 +467,7 @@ int main(int argc, char** argv) {
 
     std::string out =
         "// Generated by firmware_generator (tests/firmware/host/generator.cpp). Do not edit.\n"
-        "#pragma once\n\n#include <array>\n\nnamespace reference {\n\n";
+        "#pragma once\n\n#include <array>\n#include <cstdint>\n\nnamespace reference {\n\n";
     const bool ok =
         export_network(tanh_net, directory, "tanh_net") && export_network(softmax_net, directory, "softmax_net") &&
         export_network(xor_net, directory, "xor_initial") && export_network(adam_net, directory, "adam_initial") &&
@@ -413,6 +476,27 @@ int main(int argc, char** argv) {
                                                         out) &&
         xor_reference(xor_net, out) && adam_reference(adam_net, random, adam_tolerance, out) && init_reference(out);
     if (!ok) return 1;
+
+    // The quantized networks: tanh_net and softmax_net quantized after training with each requantizer, calibrated on
+    // 256 inputs of the training distribution.
+    std::vector<TanhNet::input_type> tanh_calibration(256);
+    for (auto& x : tanh_calibration) x = {random.uniform<float>(-2, 2), random.uniform<float>(-2, 2)};
+    std::vector<SoftmaxNet::input_type> softmax_calibration(256);
+    for (auto& x : softmax_calibration) {
+        for (float& v : x) v = random.normal<float>();
+    }
+    const auto tanh_inputs = quantized_inputs<TanhNet>(random, 2.0f, "tanh", out);
+    const auto softmax_inputs = quantized_inputs<SoftmaxNet>(random, 2.0f, "softmax", out);
+    const bool quantized_ok =
+        quantized_reference<ctnn::FloatRequantizer, TanhNet>(tanh_net, tanh_calibration, tanh_inputs, "tanh_q_float",
+                                                             directory, out) &&
+        quantized_reference<ctnn::FixedPointRequantizer, TanhNet>(tanh_net, tanh_calibration, tanh_inputs,
+                                                                  "tanh_q_fixed", directory, out) &&
+        quantized_reference<ctnn::FloatRequantizer, SoftmaxNet>(softmax_net, softmax_calibration, softmax_inputs,
+                                                                "softmax_q_float", directory, out) &&
+        quantized_reference<ctnn::FixedPointRequantizer, SoftmaxNet>(softmax_net, softmax_calibration, softmax_inputs,
+                                                                     "softmax_q_fixed", directory, out);
+    if (!quantized_ok) return 1;
     out += "}  // namespace reference\n";
     const std::string path = (directory / "reference.hpp").string();
     std::FILE* file = std::fopen(path.c_str(), "w");

@@ -1,0 +1,300 @@
+#pragma once
+
+/// @file
+/// ctnn::io::save and ctnn::io::load for a quantized network (ctnn::QuantizedNetwork<Net, Requantizer>): every
+/// parameter, bit for bit, in a weights file of the same format as a float network's (ctnn/io/weights.hpp: magic
+/// "CTNN\0WTS", format version 1, little-endian, CRC-32), checked against the network's type and values on loading.
+/// Hosted only.
+///
+/// The header differs from a float network's file in two fields: the scalar type is 1 (int8, quantized), and the
+/// topology text is the quantized network's (ctnn/io/signature.hpp):
+/// "quantized(float);float;2;16:tanh;16:tanh;1:sigmoid" (requantizer `float` or `fixed_point`). The count field P
+/// is the number of bytes of parameters that follow, all little-endian (f32: binary32; i32: two's complement):
+///
+///     the input's qparams           scale f32, zero point i32
+///     per layer, in order:
+///       linear qparams              scale f32, zero point i32 (the Linear's output; with ReLU, after it)
+///       output qparams              scale f32, zero point i32 (Tanh, Sigmoid: their fixed ones; else the linear's)
+///       weight scales               Out x f32, one per output unit
+///       biases                      Out x i32 (the input's zero point folded in, as QuantizedNetwork keeps them)
+///       multipliers                 Out x f32 (FloatRequantizer), or Out x (multiplier i32, shift i32)
+///                                   (FixedPointRequantizer)
+///       weights                     Out x In x i8, output-major, without the rows' padding
+///       table                       256 x u8, Tanh and Sigmoid layers only
+///
+/// A file is accepted only when all of it agrees with the network (as for a float network: magic, version, scalar
+/// type, topology text, count, length, checksum) and every value is one the network can hold: each scale positive
+/// and finite, each zero point in 0 .. 255, each output qparams as the layer's activation fixes them, and each
+/// multiplier the one Requantizer::multiplier gives for its scales (s_in, s_w[o], s_linear); otherwise the
+/// Status is invalid_parameter, naming the value. A failed load leaves the network untouched.
+
+#include "ctnn/config.hpp"
+
+#if !CTNN_HOSTED
+#error "ctnn/io/quantized_weights.hpp: not available in freestanding builds"
+#endif
+
+#include "ctnn/io/export.hpp"  // detail::cpp_literal, for messages
+#include "ctnn/io/signature.hpp"
+#include "ctnn/io/weights.hpp"
+#include "ctnn/quantized_network.hpp"
+
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace ctnn::io {
+
+namespace detail {
+
+/// Bytes of one output unit's multiplier in a file: f32, or i32 multiplier and i32 shift.
+template <class Requantizer>
+inline constexpr std::size_t multiplier_bytes = std::is_same_v<typename Requantizer::multiplier_type, float> ? 4 : 8;
+
+/// The count field of a quantized network's file: the bytes of its parameters (see the file comment).
+template <QuantizedNetworkType Q>
+[[nodiscard]] constexpr std::uint64_t quantized_payload_bytes() noexcept {
+    std::uint64_t bytes = 8;  // the input's qparams
+    ctnn::detail::static_for<Q::layer_count>([&](auto i) {
+        using L = typename Q::template layer_type<i>;
+        bytes += 16 +
+                 L::output_size * (8 + multiplier_bytes<typename Q::requantizer_type>)+L::output_size * L::input_size +
+                 (L::has_lookup_table ? 256 : 0);
+    });
+    return bytes;
+}
+
+template <QuantizedNetworkType Q>
+[[nodiscard]] weights_layout weights_layout_of() {
+    using R = typename Q::requantizer_type;
+    return {1,
+            signature<Q>(),
+            short_cpp_type(cpp_type<Q>()),
+            topology<typename Q::network_type>(),
+            RequantizerSpelling<R>::id(),
+            quantized_payload_bytes<Q>(),
+            "bytes of parameters"};
+}
+
+/// Writes the parameters of a quantized network, in the file's order.
+class quantized_writer {
+public:
+    explicit quantized_writer(std::vector<std::byte>& out) : out_(out) {}
+    void f32(float v) { append_little_endian(out_, std::bit_cast<std::uint32_t>(v)); }
+    void i32(std::int32_t v) { append_little_endian(out_, static_cast<std::uint32_t>(v)); }
+    void u8(std::uint8_t v) { out_.push_back(static_cast<std::byte>(v)); }
+    void qparams(const QuantizationParams& q) {
+        f32(q.scale);
+        i32(q.zero_point);
+    }
+    void multiplier(float m) { f32(m); }
+    void multiplier(const FixedPointRequantizer::multiplier_type& m) {
+        i32(m.multiplier);
+        i32(m.shift);
+    }
+
+private:
+    std::vector<std::byte>& out_;
+};
+
+/// Reads the parameters of a quantized network in the file's order; the caller checked the length.
+class quantized_reader {
+public:
+    quantized_reader(std::span<const std::byte> bytes, std::size_t at) : bytes_(bytes), at_(at) {}
+    float f32() { return std::bit_cast<float>(next<std::uint32_t>()); }
+    std::int32_t i32() { return static_cast<std::int32_t>(next<std::uint32_t>()); }
+    std::uint8_t u8() { return std::to_integer<std::uint8_t>(bytes_[at_++]); }
+    QuantizationParams qparams() {
+        const float scale = f32();
+        return {scale, i32()};
+    }
+    void multiplier(float& m) { m = f32(); }
+    void multiplier(FixedPointRequantizer::multiplier_type& m) {
+        m.multiplier = i32();
+        m.shift = i32();
+    }
+
+private:
+    template <class U>
+    U next() {
+        const U value = read_little_endian<U>(bytes_, at_);
+        at_ += sizeof(U);
+        return value;
+    }
+    std::span<const std::byte> bytes_;
+    std::size_t at_;
+};
+
+/// A multiplier as a message shows it.
+inline std::string multiplier_text(float m) {
+    return cpp_literal(m);
+}
+inline std::string multiplier_text(const FixedPointRequantizer::multiplier_type& m) {
+    std::string text = "(";  // appended: see export.hpp's qparams_literal
+    text += std::to_string(m.multiplier) + ", shift " + std::to_string(m.shift) + ")";
+    return text;
+}
+
+inline bool same_multiplier(float a, float b) noexcept {
+    return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b);
+}
+inline bool same_multiplier(const FixedPointRequantizer::multiplier_type& a,
+                            const FixedPointRequantizer::multiplier_type& b) noexcept {
+    return a == b;
+}
+
+/// Why `scale` cannot be a scale (empty when it can): it must be positive and finite.
+inline std::string scale_problem(float scale) {
+    if (std::isfinite(scale) && scale > 0.0f) return {};
+    return "is " + (std::isnan(scale) ? std::string("NaN") : cpp_literal(scale)) + ", not a positive finite number";
+}
+
+/// Checks a weights file against the quantized network `Q` and, when it is for `Q` and every value is valid, writes
+/// its parameters to `net`; otherwise leaves `net` as it was.
+template <QuantizedNetworkType Q>
+Status decode_quantized_weights(Q& net, const weights_source& source) {
+    using R = typename Q::requantizer_type;
+    const weights_layout layout = weights_layout_of<Q>();
+    if (Status status = check_weights(source, layout); !status) return status;
+
+    const auto invalid = [&](const std::string& what) {
+        return Status(Status::Kind::invalid_parameter, source.name + " holds an invalid parameter: " + what);
+    };
+    const auto check_qparams = [&](const QuantizationParams& q, const std::string& what) -> std::string {
+        if (std::string problem = scale_problem(q.scale); !problem.empty()) return what + " scale " + problem;
+        if (q.zero_point < 0 || q.zero_point > 255) {
+            return what + " zero point is " + std::to_string(q.zero_point) + ", outside 0 .. 255";
+        }
+        return {};
+    };
+
+    // Decoded into a copy on the heap (a large network does not belong on the stack), then copied into `net`.
+    auto staged = std::make_unique<Q>();
+    quantized_reader in(source.prefix, 28 + layout.text.size());
+    staged->input_qparams() = in.qparams();
+    if (std::string problem = check_qparams(staged->input_qparams(), "the input's"); !problem.empty()) {
+        return invalid(problem);
+    }
+    std::string problem;
+    float input_scale = staged->input_qparams().scale;
+    ctnn::detail::static_for<Q::layer_count>([&](auto i) {
+        using L = typename Q::template layer_type<i>;
+        using Act = typename L::activation;
+        auto& layer = staged->template layer<i>();
+        const std::string where = "layer " + std::to_string(i + 1) + "'s ";
+        layer.linear_qparams = in.qparams();
+        layer.output_qparams = in.qparams();
+        for (auto& s : layer.weight_scales) s = in.f32();
+        for (auto& b : layer.bias) b = in.i32();
+        for (auto& m : layer.multipliers) in.multiplier(m);
+        for (std::size_t o = 0; o < L::output_size; ++o) {
+            for (std::size_t k = 0; k < L::input_size; ++k) {
+                layer.weights[o * L::row_stride + k] = static_cast<std::int8_t>(in.u8());
+            }
+        }
+        if constexpr (L::has_lookup_table) {
+            for (auto& t : layer.lookup_table) t = in.u8();
+        }
+        if (!problem.empty()) return;  // the first problem is the one reported; the reading goes on
+        problem = check_qparams(layer.linear_qparams, where + "linear");
+        if (problem.empty()) problem = check_qparams(layer.output_qparams, where + "output");
+        QuantizationParams expected_output = layer.linear_qparams;
+        if constexpr (L::has_lookup_table) expected_output = ctnn::detail::fixed_output_qparams<Act>();
+        if (problem.empty() && !(layer.output_qparams == expected_output)) {
+            problem = where + "output qparams are (" + cpp_literal(layer.output_qparams.scale) + ", " +
+                      std::to_string(layer.output_qparams.zero_point) + "), not its activation's (" +
+                      cpp_literal(expected_output.scale) + ", " + std::to_string(expected_output.zero_point) + ")";
+        }
+        for (std::size_t o = 0; o < L::output_size && problem.empty(); ++o) {
+            const std::string unit = where + "unit " + std::to_string(o + 1) + "'s ";
+            problem = scale_problem(layer.weight_scales[o]);
+            if (!problem.empty()) {
+                problem = unit + "weight scale " + problem;
+                break;
+            }
+            const auto expected = R::multiplier(input_scale, layer.weight_scales[o], layer.linear_qparams.scale);
+            if (!same_multiplier(layer.multipliers[o], expected)) {
+                problem = unit + "multiplier is " + multiplier_text(layer.multipliers[o]) + ", but its scales give " +
+                          multiplier_text(expected);
+            }
+        }
+        input_scale = layer.output_qparams.scale;
+    });
+    if (!problem.empty()) return invalid(problem);
+    net = *staged;
+    return {};
+}
+
+}  // namespace detail
+
+/// The bytes of a weights file for the quantized network `net` (the layout above).
+template <QuantizedNetworkType Q>
+[[nodiscard]] std::vector<std::byte> to_weights_bytes(const Q& net) {
+    const std::string text = signature<Q>();
+    std::vector<std::byte> out;
+    out.reserve(static_cast<std::size_t>(28 + text.size() + detail::quantized_payload_bytes<Q>() + 4));
+    detail::append_weights_header(out, 1, text, detail::quantized_payload_bytes<Q>());
+    detail::quantized_writer w(out);
+    w.qparams(net.input_qparams());
+    ctnn::detail::static_for<Q::layer_count>([&](auto i) {
+        using L = typename Q::template layer_type<i>;
+        const auto& layer = net.template layer<i>();
+        w.qparams(layer.linear_qparams);
+        w.qparams(layer.output_qparams);
+        for (float s : layer.weight_scales) w.f32(s);
+        for (std::int32_t b : layer.bias) w.i32(b);
+        for (const auto& m : layer.multipliers) w.multiplier(m);
+        for (std::size_t o = 0; o < L::output_size; ++o) {
+            for (std::size_t k = 0; k < L::input_size; ++k) {
+                w.u8(static_cast<std::uint8_t>(layer.weights[o * L::row_stride + k]));
+            }
+        }
+        if constexpr (L::has_lookup_table) {
+            for (std::uint8_t t : layer.lookup_table) w.u8(t);
+        }
+    });
+    detail::append_little_endian(out, detail::crc32(out));
+    return out;
+}
+
+/// Reads a quantized network's weights file held in memory into `net`, as load() does; `name` names it in messages.
+/// On any failure `net` is unchanged.
+template <QuantizedNetworkType Q>
+Status from_weights_bytes(Q& net, std::span<const std::byte> bytes, std::string_view name = "the buffer") {
+    return detail::decode_quantized_weights(net, detail::memory_weights_source(bytes, name));
+}
+
+/// Saves every parameter of the quantized network `net` to the weights file `path`, replacing any file there, as
+/// save() of a float network does (a temporary file, then a rename).
+/// Returns: ok, write_failed or invalid_argument (an empty path).
+template <QuantizedNetworkType Q>
+Status save(const Q& net, const std::filesystem::path& path) {
+    const std::vector<std::byte> bytes = to_weights_bytes(net);
+    return detail::write_file_atomically(path, bytes, "the weights file");
+}
+
+/// Loads the weights file `path` into the quantized network `net`. The file must have been saved from a quantized
+/// network of the same float topology and requantizer.
+///
+/// Ensures: on success, `net`'s parameters are the file's, bit for bit (so is every quantum of its passes); on
+/// failure `net` is unchanged and the Status says why: as for a float network (file_not_found, unreadable,
+/// not_a_weights_file, unsupported_version, scalar_type_mismatch (a float network's file), topology_mismatch (another
+/// topology or requantizer), parameter_count_mismatch, truncated, checksum_mismatch), or invalid_parameter.
+template <QuantizedNetworkType Q>
+Status load(Q& net, const std::filesystem::path& path) {
+    std::vector<std::byte> prefix;
+    detail::weights_source source;
+    const std::uint64_t keep = detail::weights_layout_of<Q>().file_size() + 4096;
+    if (Status status = detail::read_weights_source(path, keep, prefix, source); !status) return status;
+    return detail::decode_quantized_weights(net, source);
+}
+
+}  // namespace ctnn::io

@@ -1,0 +1,402 @@
+// Tests of ctnn/io/quantized_weights.hpp and of export_header for quantized networks: the weights file's layout,
+// its round trip (every parameter and every quantum of a pass the same), every way a load can fail (each leaving
+// the network unchanged), and the exported header's text.
+
+#include <ctnn/ctnn.hpp>
+#include <ctnn/io/export.hpp>
+#include <ctnn/io/quantized_weights.hpp>
+
+#include "support/weights_files.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+using namespace ctnn;
+using Kind = io::Status::Kind;
+using ctnn_test::read_bytes;
+using ctnn_test::reseal;
+using ctnn_test::TemporaryDirectory;
+using ctnn_test::write_bytes;
+
+namespace {
+
+using TanhNet = Network<float, Input<3>, Dense<5, Tanh>, Dense<4, Linear>, Dense<1, Sigmoid>>;
+using ReluNet = Network<float, Input<6>, Dense<7, ReLU>, Dense<3, Softmax>>;
+using OtherNet = Network<float, Input<3>, Dense<5, Tanh>, Dense<4, ReLU>, Dense<1, Sigmoid>>;
+
+/// `Net` trained-looking (random weights, seeded) and quantized with `R` on 64 random inputs.
+template <class R, class Net>
+QuantizedNetwork<Net, R> quantized_network(std::uint64_t seed) {
+    Net net;
+    Random random(seed);
+    init::normal_inverse_fan_in(net, random);
+    std::vector<typename Net::input_type> inputs(64);
+    for (auto& x : inputs) {
+        for (float& v : x) v = random.normal<float>(0.5f, 1.5f);
+    }
+    return quantize<R>(net, std::span<const typename Net::input_type>(inputs));
+}
+
+/// The object's bytes: QuantizedNetwork has no padding (storage_bytes), so equal bytes are equal parameters, NaN
+/// payloads and signed zeros included.
+template <class Q>
+std::vector<std::byte> object_bytes(const Q& q) {
+    static_assert(sizeof(Q) == Q::storage_bytes);
+    std::vector<std::byte> bytes(sizeof(Q));
+    std::memcpy(bytes.data(), &q, sizeof(Q));
+    return bytes;
+}
+
+template <class Q>
+bool same_object(const Q& a, const Q& b) {
+    return object_bytes(a) == object_bytes(b);
+}
+
+/// Loads `bytes` into a copy of `original`, checks the kind and that the copy is unchanged; returns the message.
+template <class Q>
+std::string load_expecting(const Q& original, std::span<const std::byte> bytes, Kind expected) {
+    Q net = original;
+    const io::Status status = io::from_weights_bytes(net, bytes, "q.ctnn");
+    INFO(status.message());
+    CHECK(status.kind() == expected);
+    CHECK(!status);
+    CHECK(status.message().find("q.ctnn") != std::string::npos);
+    CHECK(same_object(net, original));
+    return status.message();
+}
+
+std::uint32_t u32_at(std::span<const std::byte> bytes, std::size_t at) {
+    std::uint32_t v = 0;
+    for (std::size_t k = 0; k < 4; ++k) v |= std::to_integer<std::uint32_t>(bytes[at + k]) << (8 * k);
+    return v;
+}
+
+void put_u32(std::vector<std::byte>& bytes, std::size_t at, std::uint32_t v) {
+    for (std::size_t k = 0; k < 4; ++k) bytes[at + k] = static_cast<std::byte>((v >> (8 * k)) & 0xFFu);
+}
+
+/// Where the fields of TanhNet's file start (the layout of ctnn/io/quantized_weights.hpp, counted here by hand):
+/// the payload after 28 bytes and the text; per layer 16 bytes of qparams, then Out weight scales, Out biases, Out
+/// multipliers of `m` bytes, Out x In weights and (Tanh, Sigmoid) a 256-byte table.
+struct TanhNetOffsets {
+    std::size_t input, layer[3];
+    std::size_t multiplier_bytes;
+    TanhNetOffsets(std::size_t text_size, std::size_t m) : multiplier_bytes(m) {
+        input = 28 + text_size;
+        layer[0] = input + 8;
+        layer[1] = layer[0] + 16 + 5 * (8 + m) + 5 * 3 + 256;
+        layer[2] = layer[1] + 16 + 4 * (8 + m) + 4 * 5;
+    }
+    [[nodiscard]] std::size_t end() const { return layer[2] + 16 + 1 * (8 + multiplier_bytes) + 1 * 4 + 256; }
+    [[nodiscard]] std::size_t weight_scales(std::size_t i) const { return layer[i] + 16; }
+    [[nodiscard]] std::size_t biases(std::size_t i, std::size_t out) const { return layer[i] + 16 + 4 * out; }
+    [[nodiscard]] std::size_t multipliers(std::size_t i, std::size_t out) const { return layer[i] + 16 + 8 * out; }
+    [[nodiscard]] std::size_t weights(std::size_t i, std::size_t out) const {
+        return multipliers(i, out) + out * multiplier_bytes;
+    }
+};
+
+template <class R>
+constexpr std::size_t multiplier_size = std::is_same_v<R, FloatRequantizer> ? 4 : 8;
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Round trip and layout
+
+TEMPLATE_TEST_CASE("A saved quantized network loads back bit for bit, and so does every quantum of its passes",
+                   "[io][quantized]", FloatRequantizer, FixedPointRequantizer) {
+    const auto check = [](const auto& q, std::uint64_t seed) {
+        using Q = std::remove_cvref_t<decltype(q)>;
+        TemporaryDirectory dir;
+        REQUIRE(io::save(q, dir / "q.ctnn"));
+        auto loaded = std::make_unique<Q>();
+        const io::Status status = io::load(*loaded, dir / "q.ctnn");
+        INFO(status.message());
+        REQUIRE(status);
+        CHECK(status.message() == "ok");
+        CHECK(same_object(*loaded, q));
+        CHECK(*loaded == q);
+        CHECK(read_bytes(dir / "q.ctnn") == io::to_weights_bytes(q));
+        // Every quantum of forward_quanta, and the float outputs, on inputs inside and far outside the calibration.
+        Random random(seed);
+        for (int sample = 0; sample < 200; ++sample) {
+            typename Q::input_type x;
+            for (float& v : x) v = random.normal<float>(0.0f, sample < 100 ? 1.5f : 20.0f);
+            std::array<std::uint8_t, Q::quanta_size> a{}, b{};
+            const auto ya = q.forward_quanta(x, a);
+            const auto yb = loaded->forward_quanta(x, b);
+            REQUIRE(a == b);
+            REQUIRE(std::memcmp(ya.data(), yb.data(), sizeof ya) == 0);
+        }
+    };
+    check(quantized_network<TestType, TanhNet>(11), 1);
+    check(quantized_network<TestType, ReluNet>(12), 2);
+    // A large network, on the heap as a loader keeps it: 784-128-64-10.
+    using Large = Network<float, Input<784>, Dense<128, ReLU>, Dense<64, ReLU>, Dense<10, Softmax>>;
+    static const auto large = quantized_network<TestType, Large>(13);
+    check(large, 3);
+}
+
+TEMPLATE_TEST_CASE("A quantized network's file holds its header and every parameter where the layout says",
+                   "[io][quantized]", FloatRequantizer, FixedPointRequantizer) {
+    using Q = QuantizedNetwork<TanhNet, TestType>;
+    const Q q = quantized_network<TestType, TanhNet>(21);
+    const std::vector<std::byte> bytes = io::to_weights_bytes(q);
+    const std::string text = std::string("quantized(") +
+                             (std::is_same_v<TestType, FloatRequantizer> ? "float" : "fixed_point") +
+                             ");float;3;5:tanh;4:linear;1:sigmoid";
+    CHECK(io::signature<Q>() == text);
+    const TanhNetOffsets at(text.size(), multiplier_size<TestType>);
+    REQUIRE(bytes.size() == at.end() + 4);
+    // The header: magic, version 1, scalar code 1, zero reserved bytes, the text, the count of bytes that follow.
+    const char magic[] = {'C', 'T', 'N', 'N', 0, 'W', 'T', 'S'};
+    CHECK(std::memcmp(bytes.data(), magic, 8) == 0);
+    CHECK(u32_at(bytes, 8) == 1);
+    CHECK(bytes[12] == std::byte{1});
+    CHECK((bytes[13] == std::byte{0} && bytes[14] == std::byte{0} && bytes[15] == std::byte{0}));
+    CHECK(u32_at(bytes, 16) == text.size());
+    CHECK(std::string(reinterpret_cast<const char*>(bytes.data()) + 20, text.size()) == text);
+    CHECK(u32_at(bytes, 20 + text.size()) == at.end() - at.input);
+    CHECK(u32_at(bytes, 24 + text.size()) == 0);
+    CHECK(u32_at(bytes, at.end()) == io::detail::crc32(std::span(bytes).first(at.end())));
+    // The values, at their offsets.
+    CHECK(u32_at(bytes, at.input) == std::bit_cast<std::uint32_t>(q.input_qparams().scale));
+    CHECK(u32_at(bytes, at.input + 4) == static_cast<std::uint32_t>(q.input_qparams().zero_point));
+    const auto& l1 = q.template layer<1>();
+    CHECK(u32_at(bytes, at.layer[1]) == std::bit_cast<std::uint32_t>(l1.linear_qparams.scale));
+    CHECK(u32_at(bytes, at.layer[1] + 12) == static_cast<std::uint32_t>(l1.output_qparams.zero_point));
+    for (std::size_t o = 0; o < 4; ++o) {
+        CHECK(u32_at(bytes, at.weight_scales(1) + 4 * o) == std::bit_cast<std::uint32_t>(l1.weight_scales[o]));
+        CHECK(u32_at(bytes, at.biases(1, 4) + 4 * o) == static_cast<std::uint32_t>(l1.bias[o]));
+        for (std::size_t k = 0; k < 5; ++k) {
+            CHECK(bytes[at.weights(1, 4) + o * 5 + k] == static_cast<std::byte>(l1.weights[o * 8 + k]));
+        }
+    }
+    const auto& m = q.template layer<2>().multipliers[0];
+    if constexpr (std::is_same_v<TestType, FloatRequantizer>) {
+        CHECK(u32_at(bytes, at.multipliers(2, 1)) == std::bit_cast<std::uint32_t>(m));
+    } else {
+        CHECK(u32_at(bytes, at.multipliers(2, 1)) == static_cast<std::uint32_t>(m.multiplier));
+        CHECK(u32_at(bytes, at.multipliers(2, 1) + 4) == static_cast<std::uint32_t>(m.shift));
+    }
+    const auto& table = q.template layer<0>().lookup_table;
+    CHECK(std::memcmp(bytes.data() + at.weights(0, 5) + 15, table.data(), 256) == 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Errors
+
+TEST_CASE("Loading a quantized network's file fails for another topology, requantizer or float network",
+          "[io][quantized][errors]") {
+    const auto q = quantized_network<FloatRequantizer, TanhNet>(31);
+    const std::vector<std::byte> bytes = io::to_weights_bytes(q);
+
+    SECTION("another requantizer: topology_mismatch, naming both") {
+        const auto fixed = quantized_network<FixedPointRequantizer, TanhNet>(32);
+        const std::string message = load_expecting(fixed, bytes, Kind::topology_mismatch);
+        CHECK(message.find("(it uses FloatRequantizer, not FixedPointRequantizer)") != std::string::npos);
+    }
+    SECTION("another activation: topology_mismatch, naming the layer") {
+        const auto other = quantized_network<FloatRequantizer, OtherNet>(33);
+        const std::string message = load_expecting(other, bytes, Kind::topology_mismatch);
+        CHECK(message.find("(layer 2 uses linear, not relu)") != std::string::npos);
+    }
+    SECTION("a float network's file: scalar_type_mismatch") {
+        TanhNet net;
+        const std::string message = load_expecting(q, io::to_weights_bytes(net), Kind::scalar_type_mismatch);
+        CHECK(message.find("was saved for ctnn::Network<float, Input<3>") != std::string::npos);
+        CHECK(message.find("not ctnn::QuantizedNetwork<Network<float, Input<3>") != std::string::npos);
+    }
+    SECTION("into a float network: scalar_type_mismatch") {
+        TanhNet net;
+        Random random(34);
+        init::normal_inverse_fan_in(net, random);
+        const TanhNet original = net;
+        const io::Status status = io::from_weights_bytes(net, bytes, "q.ctnn");
+        CHECK(status.kind() == Kind::scalar_type_mismatch);
+        CHECK(status.message() ==
+              "q.ctnn was saved for ctnn::QuantizedNetwork<Network<float, Input<3>, Dense<5, Tanh>, Dense<4, Linear>, "
+              "Dense<1, Sigmoid>>, FloatRequantizer>, not ctnn::Network<float, Input<3>, Dense<5, Tanh>, Dense<4, "
+              "Linear>, Dense<1, Sigmoid>>");
+        CHECK(net == original);
+    }
+}
+
+TEST_CASE("Loading a quantized network's file fails for every truncation and every flipped bit",
+          "[io][quantized][errors]") {
+    const auto q = quantized_network<FixedPointRequantizer, TanhNet>(41);
+    const auto other = quantized_network<FixedPointRequantizer, TanhNet>(42);
+    const std::vector<std::byte> bytes = io::to_weights_bytes(q);
+    for (std::size_t n = 0; n < bytes.size(); ++n) {
+        auto net = other;
+        const io::Status status = io::from_weights_bytes(net, std::span(bytes).first(n), "q.ctnn");
+        INFO(n << " bytes: " << status.message());
+        REQUIRE(!status);
+        // Past the magic, a shortened file is truncated, or (its last 4 bytes no checksum) corrupted.
+        if (n >= 8) REQUIRE((status.kind() == Kind::truncated || status.kind() == Kind::checksum_mismatch));
+        REQUIRE(same_object(net, other));
+    }
+    for (std::size_t bit = 0; bit < 8 * bytes.size(); ++bit) {
+        std::vector<std::byte> flipped = bytes;
+        flipped[bit / 8] ^= static_cast<std::byte>(1u << (bit % 8));
+        auto net = other;
+        const io::Status status = io::from_weights_bytes(net, flipped, "q.ctnn");
+        INFO("bit " << bit << ": " << status.message());
+        REQUIRE(!status);
+        REQUIRE(same_object(net, other));
+    }
+}
+
+TEST_CASE("Loading a quantized network's file fails with the float format's kinds", "[io][quantized][errors]") {
+    const auto q = quantized_network<FloatRequantizer, ReluNet>(51);
+    const auto other = quantized_network<FloatRequantizer, ReluNet>(52);
+    const std::vector<std::byte> bytes = io::to_weights_bytes(q);
+    const std::size_t text_size = u32_at(bytes, 16);
+    TemporaryDirectory dir;
+
+    SECTION("a missing file, a directory") {
+        auto net = other;
+        CHECK(io::load(net, dir / "missing.ctnn").kind() == Kind::file_not_found);
+        CHECK(io::load(net, dir.path()).kind() == Kind::unreadable);
+        CHECK(same_object(net, other));
+    }
+    SECTION("another format version") {
+        std::vector<std::byte> edited = bytes;
+        put_u32(edited, 8, 2);
+        reseal(edited);
+        load_expecting(other, edited, Kind::unsupported_version);
+    }
+    SECTION("another count") {
+        std::vector<std::byte> edited = bytes;
+        put_u32(edited, 20 + text_size, u32_at(bytes, 20 + text_size) - 1);
+        reseal(edited);
+        const std::string message = load_expecting(other, edited, Kind::parameter_count_mismatch);
+        CHECK(message.find("bytes of parameters") != std::string::npos);
+    }
+    SECTION("bytes after the checksum") {
+        std::vector<std::byte> longer = bytes;
+        longer.push_back(std::byte{0});
+        longer.insert(longer.end(), 4, std::byte{0});
+        reseal(longer);
+        load_expecting(other, longer, Kind::not_a_weights_file);
+    }
+    SECTION("no magic") {
+        std::vector<std::byte> edited = bytes;
+        edited[5] = std::byte{'X'};
+        load_expecting(other, edited, Kind::not_a_weights_file);
+    }
+    SECTION("from a file, as from memory") {
+        write_bytes(dir / "q.ctnn", std::span(bytes).first(bytes.size() - 1));
+        auto net = other;
+        CHECK(io::load(net, dir / "q.ctnn").kind() == Kind::truncated);
+        CHECK(same_object(net, other));
+    }
+}
+
+TEMPLATE_TEST_CASE(
+    "Loading an intact quantized file with a value the network cannot hold fails with "
+    "invalid_parameter",
+    "[io][quantized][errors]", FloatRequantizer, FixedPointRequantizer) {
+    const auto q = quantized_network<TestType, TanhNet>(61);
+    const auto other = quantized_network<TestType, TanhNet>(62);
+    const std::vector<std::byte> bytes = io::to_weights_bytes(q);
+    const TanhNetOffsets at(u32_at(bytes, 16), multiplier_size<TestType>);
+    // Writes `value` at `offset` and reseals, so only the value is wrong; the message must say `what`.
+    const auto expect = [&](std::size_t offset, std::uint32_t value, const std::string& what) {
+        std::vector<std::byte> edited = bytes;
+        put_u32(edited, offset, value);
+        reseal(edited);
+        const std::string message = load_expecting(other, edited, Kind::invalid_parameter);
+        CHECK(message.find(what) != std::string::npos);
+    };
+    const auto bits = [](float v) { return std::bit_cast<std::uint32_t>(v); };
+    constexpr float inf = std::numeric_limits<float>::infinity();
+
+    SECTION("a scale that is zero, negative, infinite or NaN") {
+        expect(at.input, bits(0.0f), "the input's scale is 0.0f, not a positive finite number");
+        expect(at.input, bits(-0.5f), "the input's scale is -0.5f");
+        expect(at.layer[1], bits(inf), "layer 2's linear scale is std::bit_cast<float>");
+        expect(at.layer[1], bits(std::numeric_limits<float>::quiet_NaN()), "layer 2's linear scale is NaN");
+        expect(at.weight_scales(0) + 8, bits(0.0f), "layer 1's unit 3's weight scale is 0.0f");
+        expect(at.weight_scales(2), bits(-inf), "layer 3's unit 1's weight scale");
+    }
+    SECTION("a zero point outside 0 .. 255") {
+        expect(at.input + 4, 256, "the input's zero point is 256, outside 0 .. 255");
+        expect(at.input + 4, static_cast<std::uint32_t>(-1), "the input's zero point is -1, outside 0 .. 255");
+        expect(at.layer[1] + 4, 300, "layer 2's linear zero point is 300");
+        expect(at.layer[0] + 12, 1000, "layer 1's output zero point is 1000");
+    }
+    SECTION("output qparams other than the activation's") {
+        // Tanh: 2/256 and 128.
+        expect(at.layer[0] + 12, 127, "layer 1's output qparams are (0.0078125f, 127), not its activation's");
+        // Sigmoid: 1/256 and 0.
+        expect(at.layer[2] + 8, bits(1.0f / 128.0f), "layer 3's output qparams are (0.0078125f, 0)");
+        // Linear: the linear qparams.
+        const auto& l = q.template layer<1>();
+        expect(at.layer[1] + 12, static_cast<std::uint32_t>((l.linear_qparams.zero_point + 1) % 256),
+               "layer 2's output qparams are");
+    }
+    SECTION("a multiplier that its scales do not give") {
+        // The next float or the next Q0.31 value, then a shift one off, then a weight scale that no longer fits.
+        const std::size_t unit_2 = at.multipliers(1, 4) + multiplier_size<TestType>;
+        expect(unit_2, u32_at(bytes, unit_2) + 1, "layer 2's unit 2's multiplier is");
+        if constexpr (std::is_same_v<TestType, FixedPointRequantizer>) {
+            expect(at.multipliers(0, 5) + 4, u32_at(bytes, at.multipliers(0, 5) + 4) + 1,
+                   "layer 1's unit 1's multiplier is (");
+        }
+        expect(at.weight_scales(2), bits(std::bit_cast<float>(u32_at(bytes, at.weight_scales(2))) * 2.0f),
+               "layer 3's unit 1's multiplier is");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Export
+
+TEMPLATE_TEST_CASE("A quantized network exports as a header of its exact parameters", "[io][quantized][export]",
+                   FloatRequantizer, FixedPointRequantizer) {
+    const auto q = quantized_network<TestType, TanhNet>(71);
+    const std::string text = io::export_header_text(q, "model::q8");
+    const auto has = [&](const std::string& s) {
+        INFO(s);
+        CHECK(text.find(s) != std::string::npos);
+    };
+    has("namespace model::q8 {");
+    has("using FloatNetwork = ctnn::Network<float, ctnn::Input<3>, ctnn::Dense<5, ctnn::Tanh>, ctnn::Dense<4, "
+        "ctnn::Linear>, ctnn::Dense<1, ctnn::Sigmoid>>;");
+    has(std::string("using Network = ctnn::QuantizedNetwork<FloatNetwork, ") +
+        (std::is_same_v<TestType, FloatRequantizer> ? "ctnn::FloatRequantizer" : "ctnn::FixedPointRequantizer") + ">;");
+    has("inline constexpr char topology[] = \"" + io::signature<decltype(q)>() + "\";");
+    has("inline constexpr ctnn::QuantizationParams input_qparams = {" +
+        io::detail::cpp_literal(q.input_qparams().scale) + ", " + std::to_string(q.input_qparams().zero_point) + "};");
+    has("inline constexpr Network network{input_qparams, layer_1, layer_2, layer_3};");
+    has("// Read-only data: " + std::to_string(decltype(q)::storage_bytes) + " bytes");
+    // Layer 2's weights, row by row: 5 weights and 3 bytes of padding each, in hexadecimal.
+    const auto& l = q.template layer<1>();
+    std::string rows;
+    for (std::size_t o = 0; o < 4; ++o) {
+        rows += "       ";
+        for (std::size_t k = 0; k < 8; ++k) {
+            const int w = l.weights[o * 8 + k];
+            char item[16];
+            std::snprintf(item, sizeof item, " %s0x%x,", w < 0 ? "-" : "", static_cast<unsigned>(w < 0 ? -w : w));
+            rows += item;
+        }
+        rows += '\n';
+    }
+    has("    .weights = {{\n" + rows + "    }},");
+    has("    .linear_qparams = {" + io::detail::cpp_literal(l.linear_qparams.scale) + ", " +
+        std::to_string(l.linear_qparams.zero_point) + "},");
+    has("    .lookup_table = {},");
+}
