@@ -13,6 +13,11 @@
 //     --calibration N  calibration samples, the first N of the shuffled training part (default 256)
 //     --standardize    standardise each input column on the training part (as examples/digits.cpp) instead of
 //                      dividing every pixel count (0..16) by 16
+//
+// Why divide by 16: the input is quantized per tensor, with one range for all 64 pixels. Standardised per column, a
+// pixel that is rarely inked has a small standard deviation, so its ink becomes 18 to 37 in the calibration samples
+// (the calibrated input range) and up to 294 in the test part, which the input's quantization clamps: int8 then changes
+// the class of a few test samples that float classifies with a wide margin. The targets are met either way.
 #include <ctnn/quantized_network.hpp>
 
 #include "support/classify.hpp"
@@ -106,36 +111,33 @@ Row run_seed(const Digits& digits, std::uint64_t seed, const Options& options) {
     return r;
 }
 
-// Runs every seed for one kind of hidden layer, prints its table and summary; true when the targets are met.
+// Every seed's row for one kind of hidden layer.
 template <class Act>
-bool run_kind(const char* kind, const Digits& digits, const Options& options) {
-    std::printf("\n%s hidden layers: 64-32-16-10 (%s, %s, Softmax)\n\n", kind, kind, kind);
-    std::printf("| seed | float | int8 | drop | int8 fixed-point | drop | agreement | agreement fixed-point |\n");
-    std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    // Sums of counts, so that a mean drop of no sample prints as 0, not -0.
+std::vector<Row> run_kind(const Digits& digits, const Options& options) {
+    std::vector<Row> rows;
+    for (std::uint64_t seed = 1; seed <= options.seeds; ++seed) rows.push_back(run_seed<Act>(digits, seed, options));
+    return rows;
+}
+
+// Prints one kind's summary line; true when its targets are met.
+bool summarize(const char* kind, const std::vector<Row>& rows) {
+    // Sums of counts, so that a mean drop of no sample prints as 0, not -0. Every seed's test part has the same size,
+    // so the mean of the drops is the drop of the sums.
     double lost = 0, fixed_point_lost = 0, samples = 0, worst = -100, agreement_sum = 0, agreement_low = 100;
-    for (std::uint64_t seed = 1; seed <= options.seeds; ++seed) {
-        const Row r = run_seed<Act>(digits, seed, options);
-        const double drop = r.drop(r.int8_right), fixed_point_drop = r.drop(r.fixed_point_right);
+    for (const Row& r : rows) {
         lost += static_cast<double>(r.float_right) - static_cast<double>(r.int8_right);
         fixed_point_lost += static_cast<double>(r.float_right) - static_cast<double>(r.fixed_point_right);
         samples += static_cast<double>(r.samples);
-        worst = std::max({worst, drop, fixed_point_drop});
+        worst = std::max({worst, r.drop(r.int8_right), r.drop(r.fixed_point_right)});
         agreement_sum += r.percent(r.int8_same);
         agreement_low = std::min({agreement_low, r.percent(r.int8_same), r.percent(r.fixed_point_same)});
-        std::printf("| %llu | %.2f | %.2f | %+.2f | %.2f | %+.2f | %.2f | %.2f |\n",
-                    static_cast<unsigned long long>(seed), r.percent(r.float_right), r.percent(r.int8_right), drop,
-                    r.percent(r.fixed_point_right), fixed_point_drop, r.percent(r.int8_same),
-                    r.percent(r.fixed_point_same));
     }
-    // Every seed's test part has the same size, so the mean of the drops is the drop of the sums.
-    const double n = static_cast<double>(options.seeds);
     const double mean = 100.0 * lost / samples, fixed_point_mean = 100.0 * fixed_point_lost / samples;
     const bool met = worst <= 0.5 && mean <= 0.3 && fixed_point_mean <= 0.3;
     std::printf(
-        "\n%s: mean drop %+.3f points (fixed-point %+.3f), largest %+.2f; agreement %.2f %% on average, "
-        "%.2f %% at least: %s\n",
-        kind, mean, fixed_point_mean, worst, agreement_sum / n, agreement_low,
+        "%s: mean drop %+.3f points (fixed-point %+.3f), largest %+.2f (either requantizer); agreement %.2f %% "
+        "on average, %.2f %% at least: %s\n",
+        kind, mean, fixed_point_mean, worst, agreement_sum / static_cast<double>(rows.size()), agreement_low,
         met ? "targets met (every drop <= 0.5, mean <= 0.3)" : "TARGETS MISSED (every drop <= 0.5, mean <= 0.3)");
     return met;
 }
@@ -202,10 +204,28 @@ int main(int argc, char** argv) {
         "from the training part, inputs %s\n",
         static_cast<unsigned long long>(options.seeds), options.epochs, options.calibration,
         options.standardize ? "standardised per column" : "divided by 16");
-    const bool relu = run_kind<ctnn::ReLU>("ReLU", digits.value(), options);
-    const bool tanh = run_kind<ctnn::Tanh>("Tanh", digits.value(), options);
+    const std::vector<Row> relu = run_kind<ctnn::ReLU>(digits.value(), options);
+    const std::vector<Row> tanh = run_kind<ctnn::Tanh>(digits.value(), options);
+
+    // Per seed and kind: the test accuracies (%) of float, int8 and int8 with FixedPointRequantizer, float's minus
+    // int8's (points), and the share of samples where int8 predicts float's class (%).
+    std::printf(
+        "\n| seed | ReLU float | int8 | int8 fixed-point | drop | agreement "
+        "| Tanh float | int8 | int8 fixed-point | drop | agreement |\n");
+    std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (std::size_t i = 0; i < relu.size(); ++i) {
+        std::printf("| %zu", i + 1);
+        for (const Row& r : {relu[i], tanh[i]}) {
+            std::printf(" | %.2f | %.2f | %.2f | %+.2f | %.2f", r.percent(r.float_right), r.percent(r.int8_right),
+                        r.percent(r.fixed_point_right), r.drop(r.int8_right), r.percent(r.int8_same));
+        }
+        std::printf(" |\n");
+    }
+    std::printf("\n");
+    const bool relu_met = summarize("ReLU", relu);
+    const bool tanh_met = summarize("Tanh", tanh);
     std::printf("\n");
     print_sizes<ctnn::ReLU>("sizes, ReLU");
     print_sizes<ctnn::Tanh>("sizes, Tanh");
-    return relu && tanh ? 0 : 1;
+    return relu_met && tanh_met ? 0 : 1;
 }
