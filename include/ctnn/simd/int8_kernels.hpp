@@ -194,6 +194,21 @@ constexpr auto int8_policy_of() noexcept {
 template <class Arch>
 using int8_policy = typename decltype(int8_policy_of<Arch>())::type;
 
+/// The policy for rows of `In` activations: on AVX2, rows shorter than its 32-byte chunk take SSE2's 8-byte one
+/// (a row of 16 would otherwise be one zero-padded tail: staged, multiplied and flushed at twice the cost).
+template <class Arch, std::size_t In>
+constexpr auto int8_policy_for() noexcept {
+#if CTNN_INT8_AVX2
+    if constexpr (std::is_same_v<int8_policy<Arch>, int8_avx2>) {
+        if constexpr (In < int8_avx2::chunk)
+            return std::type_identity<int8_sse2>{};
+        else
+            return std::type_identity<int8_avx2>{};
+    } else
+#endif
+        return std::type_identity<int8_policy<Arch>>{};
+}
+
 }  // namespace detail
 
 /// The reference: acc[o] += sum_{i < In} x[i] * w[o * Stride + i] for o < Out, one product at a
@@ -236,7 +251,7 @@ template <class Arch, std::size_t Out, std::size_t In, std::size_t Stride>
 inline void int8_matvec(const std::uint8_t* x, const std::int8_t* w, std::int32_t* acc) noexcept {
     static_assert(is_arch<Arch>, "ctnn::simd::int8_matvec: Arch is an arch tag");
     static_assert(detail::int8_shape_ok<Out, In, Stride>());
-    using P = detail::int8_policy<Arch>;
+    using P = typename decltype(detail::int8_policy_for<Arch, In>())::type;
     if constexpr (std::is_void_v<P>) {
         int8_matvec_portable<Out, In, Stride>(x, w, acc);
     } else {
@@ -253,7 +268,7 @@ inline void int8_batch_matvec(const std::uint8_t* x, const std::int8_t* w, std::
                               std::size_t samples) noexcept {
     static_assert(is_arch<Arch>, "ctnn::simd::int8_batch_matvec: Arch is an arch tag");
     static_assert(detail::int8_shape_ok<Out, In, Stride>());
-    using P = detail::int8_policy<Arch>;
+    using P = typename decltype(detail::int8_policy_for<Arch, In>())::type;
     if constexpr (std::is_void_v<P>) {
         int8_batch_matvec_portable<Out, In, Stride>(x, w, acc, samples);
     } else {

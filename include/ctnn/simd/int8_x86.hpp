@@ -96,6 +96,22 @@ struct int8_sse2 {
         v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(2, 3, 0, 1)));
         return _mm_cvtsi128_si32(v);
     }
+    /// out[r] += the sum of row r's lanes, four rows reduced together by a transpose (7 instructions, not 20).
+    template <std::size_t Rows>
+    static void add_sums(__m128i (&acc)[Rows], std::int32_t* out) noexcept {
+        std::size_t r = 0;
+        for (; r + 4 <= Rows; r += 4) {
+            // [a0+a2, b0+b2, a1+a3, b1+b3] and the same of c and d, then their halves added.
+            const __m128i ab =
+                _mm_add_epi32(_mm_unpacklo_epi32(acc[r], acc[r + 1]), _mm_unpackhi_epi32(acc[r], acc[r + 1]));
+            const __m128i cd =
+                _mm_add_epi32(_mm_unpacklo_epi32(acc[r + 2], acc[r + 3]), _mm_unpackhi_epi32(acc[r + 2], acc[r + 3]));
+            const __m128i total = _mm_add_epi32(_mm_unpacklo_epi64(ab, cd), _mm_unpackhi_epi64(ab, cd));
+            __m128i* const to = reinterpret_cast<__m128i*>(out + r);
+            _mm_storeu_si128(to, _mm_add_epi32(_mm_loadu_si128(to), total));
+        }
+        for (; r < Rows; ++r) out[r] += sum(acc[r]);
+    }
 };
 #endif
 
