@@ -280,8 +280,7 @@ public:
     }
 
     /// forward(x) for each sample: outputs[s] = forward(inputs[s]), bit for bit. Runs batch_tile samples at a
-    /// time through each layer (simd::int8_batch_matvec: each loaded weight register serves several samples), their
-    /// quanta and sums on the stack (at most about 16 KB, batch_tile_bytes).
+    /// time through each layer (simd::int8_batch_matvec), their quanta and sums on the stack (batch_tile_bytes).
     /// Requires: both spans have the same length (CTNN_ASSERT).
     void forward(std::span<const input_type> inputs, std::span<output_type> outputs) const noexcept {
         CTNN_ASSERT(inputs.size() == outputs.size(), "QuantizedNetwork::forward: inputs and outputs differ in length");
@@ -356,7 +355,8 @@ public:
     /// data cache, rounded down to a multiple of 4 (the int8 kernels' tiles of samples divide it), from 4 to 32.
     static constexpr std::size_t batch_tile =
         std::clamp<std::size_t>(16384 / (3 * row_bytes + 4 * max_units) / 4 * 4, 4, 32);
-    /// The stack bytes of the batch forward's quanta and sums.
+    /// The stack bytes of the batch forward's quanta and sums: at most 16 KB where 3 x (the widest row, in
+    /// bytes) + 4 x (the most units of a layer) <= 4096; beyond, those of 4 samples.
     static constexpr std::size_t batch_tile_bytes = batch_tile * (3 * row_bytes + 4 * max_units);
 
 private:
@@ -364,7 +364,7 @@ private:
     // == layer_count, the input's), `y` receives the float output.
     template <class Sink>
     void run(const input_type& x, Sink&& sink, output_type& y) const noexcept {
-        // Rows padded to whole words, so a kernel may read a row's padding.
+        // Rows of whole 4-byte words, as the weights' rows; the kernels read no byte past a row's In.
         std::array<std::array<std::uint8_t, row_bytes>, 2> rows;
         std::array<std::uint8_t, row_bytes> linear;
         detail::quantize_values<typename Net::arch_type, input_size>(input_qparams_, x.data(), rows[0].data());
