@@ -15,21 +15,38 @@
 //   int8/mlp/784-128-64-10/float          the three layers: simd::affine, then ReLU (the output layer's softmax left
 //                                         out of both)
 //
-// Each case checks its sums against an exact reference before it is timed. The ratio int8 / float is the figure of
-// interest; tools/bench's --count mode (callgrind) works here too (--count=<name>).
+//   int8/forward/<net>/int8               ctnn::QuantizedNetwork<Net>::forward(x), one sample, cycling through 32
+//                                         inputs (quantize the input, every int8 layer, dequantize the output)
+//   int8/forward/<net>/int8-fixed         the same with ctnn::FixedPointRequantizer
+//   int8/forward/<net>/float              Net::forward(x), the float network it was quantized from
+//   int8/forward_batch_256/<net>/<kind>   forward(inputs, outputs) over 256 samples, int8 and float
+//                                         for <net> = 2-16-16-1, 64-128-128-10 and 784-128-64-10
+//                                         (bench/support/topologies.hpp: the seeded parameters and inputs; the int8
+//                                         networks calibrated on the 256 inputs)
+//
+// Each case checks its sums against an exact reference before it is timed; the networks' int8 cases check that the
+// batch forward gives the one-sample forward's outputs bit for bit and that the int8 outputs are near the float ones.
+// The ratio int8 / float is the figure of interest; tools/bench's --count mode (callgrind) works here too
+// (--count=<name>).
 
+#include <ctnn/quantized_network.hpp>
 #include <ctnn/simd/arch.hpp>
 #include <ctnn/simd/int8_kernels.hpp>
 #include <ctnn/simd/kernels.hpp>
 
 #include "support/common.hpp"
+#include "support/topologies.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 namespace {
 
@@ -276,6 +293,105 @@ struct MlpCase {
     }
 };
 
+enum class Network { int8, int8_fixed, float32 };
+
+constexpr const char* network_kind_name(Network k) {
+    return k == Network::int8 ? "int8" : (k == Network::int8_fixed ? "int8-fixed" : "float");
+}
+
+/// A float network with the seeded parameters and inputs, and its int8 network calibrated on those inputs.
+template <class Net, Network K>
+struct Networks {
+    using Topo = ctnn_bench::topology_of_t<Net>;
+    using Requantizer =
+        std::conditional_t<K == Network::int8_fixed, ctnn::FixedPointRequantizer, ctnn::FloatRequantizer>;
+    using Quantized = ctnn::QuantizedNetwork<Net, Requantizer>;
+    std::unique_ptr<Net> net = ctnn_bench::make_network<Net>();
+    ctnn_bench::Data<Topo> data = ctnn_bench::make_data<Topo>();
+    std::unique_ptr<Quantized> quantized = std::make_unique<Quantized>(
+        ctnn::quantize<Requantizer>(*net, std::span<const typename Net::input_type>(data.inputs)));
+
+    /// The int8 outputs of the first `samples` inputs, one at a time, within 0.1 (a few quanta of a layer's output
+    /// scale on these networks) of the float ones: a sanity check of the pass, which the tests check quantum by
+    /// quantum.
+    std::string check_near_float(std::size_t samples) const {
+        for (std::size_t s = 0; s < samples; ++s) {
+            const auto got = quantized->forward(data.inputs[s]);
+            const auto want = net->forward(data.inputs[s]);
+            for (std::size_t k = 0; k < got.size(); ++k) {
+                if (!(std::fabs(got[k] - want[k]) <= 0.1f))
+                    return "int8 output " + std::to_string(k) + " of sample " + std::to_string(s) + ": " +
+                           std::to_string(got[k]) + ", float " + std::to_string(want[k]);
+            }
+        }
+        return "";
+    }
+};
+
+/// One sample through the whole network, int8 or float.
+template <class Net, Network K>
+struct ForwardCase : Networks<Net, K> {
+    using Topo = ctnn_bench::topology_of_t<Net>;
+    static constexpr std::size_t samples_per_iteration = 1, macs_per_sample = Topo::macs;
+    static std::string name() { return "int8/forward/" + Topo::name() + "/" + network_kind_name(K); }
+    std::size_t s = 0;
+
+    std::string check() const { return K == Network::float32 ? "" : this->check_near_float(ctnn_bench::sample_pool); }
+    void run() {
+        if constexpr (K == Network::float32) {
+            auto y = this->net->forward(this->data.inputs[s]);
+            benchmark::DoNotOptimize(y);
+        } else {
+            auto y = this->quantized->forward(this->data.inputs[s]);
+            benchmark::DoNotOptimize(y);
+        }
+        s = (s + 1) % ctnn_bench::sample_pool;
+    }
+};
+
+/// forward(inputs, outputs) over `Batch` samples, int8 or float.
+template <class Net, Network K, std::size_t Batch>
+struct BatchCase : Networks<Net, K> {
+    using Topo = ctnn_bench::topology_of_t<Net>;
+    static constexpr std::size_t samples_per_iteration = Batch, macs_per_sample = Topo::macs;
+    static std::string name() {
+        return "int8/forward_batch_" + std::to_string(Batch) + "/" + Topo::name() + "/" + network_kind_name(K);
+    }
+    std::vector<typename Net::output_type> outputs = std::vector<typename Net::output_type>(Batch);
+
+    std::string check() {
+        if constexpr (K == Network::float32) {
+            return "";
+        } else {
+            run();
+            for (std::size_t s = 0; s < Batch; ++s) {
+                if (outputs[s] != this->quantized->forward(this->data.inputs[s]))
+                    return "the batch forward differs from the one-sample forward at sample " + std::to_string(s);
+            }
+            return this->check_near_float(Batch);
+        }
+    }
+    void run() {
+        const std::span<const typename Net::input_type> in(this->data.inputs.data(), Batch);
+        const std::span<typename Net::output_type> out(outputs.data(), Batch);
+        if constexpr (K == Network::float32)
+            this->net->forward(in, out);
+        else
+            this->quantized->forward(in, out);
+        benchmark::DoNotOptimize(outputs.data());
+    }
+};
+
+template <class Net>
+void add_network() {
+    ctnn_bench::add<ForwardCase<Net, Network::int8>>();
+    ctnn_bench::add<ForwardCase<Net, Network::int8_fixed>>();
+    ctnn_bench::add<ForwardCase<Net, Network::float32>>();
+    ctnn_bench::add<BatchCase<Net, Network::int8, 256>>();
+    ctnn_bench::add<BatchCase<Net, Network::int8_fixed, 256>>();
+    ctnn_bench::add<BatchCase<Net, Network::float32, 256>>();
+}
+
 template <std::size_t In, std::size_t Out>
 void add_layer() {
     ctnn_bench::add<LayerCase<In, Out, Kind::int8>>();
@@ -296,5 +412,8 @@ int main(int argc, char** argv) {
     add_layer<64, 10>();
     ctnn_bench::add<MlpCase<Kind::int8>>();
     ctnn_bench::add<MlpCase<Kind::float32>>();
+    add_network<ctnn_bench::Net_2_16_16_1>();
+    add_network<ctnn_bench::Net_64_128_128_10>();
+    add_network<ctnn_bench::Net_784_128_64_10>();
     return ctnn_bench::main(argc, argv);
 }

@@ -16,6 +16,7 @@
 #include "ctnn/quant/observer.hpp"
 #include "ctnn/quant/qparams.hpp"
 #include "ctnn/quant/requantize.hpp"
+#include "ctnn/quant/requantize_kernels.hpp"
 #include "ctnn/simd/arch.hpp"
 #include "ctnn/simd/int8_kernels.hpp"
 #include "ctnn/simd/ops.hpp"
@@ -79,9 +80,7 @@ void quantize_values(const QuantizationParams& qparams, const float* x, std::uin
             v = V(v + shift) - shift;
             v = v + zero_point;
             v = simd::select(v > top, top, simd::select(v < bottom, bottom, v));
-            alignas(V) float quanta[lanes];
-            simd::store(quanta, v);
-            for (std::size_t j = 0; j < lanes; ++j) q[k + j] = static_cast<std::uint8_t>(quanta[j]);
+            store_quanta<Arch>(v, q + k);
         }
     }
     for (std::size_t k = whole; k < N; ++k) q[k] = qparams.quantize_with_inverse(x[k], inverse_scale);
@@ -135,17 +134,28 @@ struct quantized_dense_layer {
     void forward(const std::uint8_t* x, std::uint8_t* linear, std::uint8_t* y) const noexcept {
         std::array<std::int32_t, Out> acc = bias;
         simd::int8_matvec<Arch, Out, In, row_stride>(x, weights.data(), acc.data());
-        // ReLU fused into the requantization: quantized::linear_relu clamps at the quantum of 0.
+        requantize(acc.data(), linear, y);
+    }
+
+    /// `samples` samples at once: sample s reads its In input quanta at x + s * row_stride and writes its Out linear
+    /// and output quanta at linear + s * out_stride and y + s * out_stride (as forward; `linear` may be `y` without
+    /// a lookup table). `acc`: room for samples * Out sums. The same quanta as forward on each sample.
+    template <std::size_t OutStride>
+    void forward_batch(const std::uint8_t* x, std::size_t samples, std::uint8_t* linear, std::uint8_t* y,
+                       std::int32_t* acc) const noexcept {
+        for (std::size_t s = 0; s < samples; ++s) std::copy(bias.begin(), bias.end(), acc + s * Out);
+        simd::int8_batch_matvec<Arch, Out, In, row_stride>(x, weights.data(), acc, samples);
+        for (std::size_t s = 0; s < samples; ++s) requantize(acc + s * Out, linear + s * OutStride, y + s * OutStride);
+    }
+
+private:
+    // The sums of one sample to its linear quanta (ReLU fused into the requantization: quantized::linear_relu clamps
+    // at the quantum of 0) and, through Tanh's or Sigmoid's table, its output quanta.
+    void requantize(const std::int32_t* acc, std::uint8_t* linear, std::uint8_t* y) const noexcept {
         const std::int32_t low = std::is_same_v<Act, ReLU> ? linear_qparams.zero_point : 0;
-        for (std::size_t o = 0; o < Out; ++o) {
-            const std::int32_t r = Requantizer::apply(acc[o], multipliers[o]) + linear_qparams.zero_point;
-            const auto q = static_cast<std::uint8_t>(std::clamp(r, low, std::int32_t{255}));
-            linear[o] = q;
-            if constexpr (has_lookup_table) {
-                y[o] = lookup_table[q];
-            } else {
-                y[o] = q;
-            }
+        requantize_values<Arch, Requantizer, Out>(acc, multipliers.data(), linear_qparams.zero_point, low, linear);
+        if constexpr (has_lookup_table) {
+            for (std::size_t o = 0; o < Out; ++o) y[o] = lookup_table[linear[o]];
         }
     }
 };
@@ -199,6 +209,7 @@ struct quantized_layers_of<Net, Requantizer, std::index_sequence<I...>> {
     static constexpr std::size_t bytes = (layer<I>::bytes + ...);
     static constexpr std::size_t output_sum = (float_layer<I>::output_size + ...);
     static constexpr std::size_t max_width = std::max({Net::input_size, float_layer<I>::output_size...});
+    static constexpr std::size_t max_output = std::max({float_layer<I>::output_size...});
 };
 
 }  // namespace detail
@@ -295,11 +306,15 @@ public:
         return y;
     }
 
-    /// forward(x) for each sample: outputs[s] = forward(inputs[s]), bit for bit.
+    /// forward(x) for each sample: outputs[s] = forward(inputs[s]), bit for bit. Runs batch_tile samples at a
+    /// time through each layer (simd::int8_batch_matvec), their quanta and sums on the stack (batch_tile_bytes).
     /// Requires: both spans have the same length (CTNN_ASSERT).
     void forward(std::span<const input_type> inputs, std::span<output_type> outputs) const noexcept {
         CTNN_ASSERT(inputs.size() == outputs.size(), "QuantizedNetwork::forward: inputs and outputs differ in length");
-        for (std::size_t s = 0; s < inputs.size(); ++s) outputs[s] = forward(inputs[s]);
+        for (std::size_t first = 0; first < inputs.size(); first += batch_tile) {
+            const std::size_t count = std::min(batch_tile, inputs.size() - first);
+            run_tile(inputs.data() + first, count, outputs.data() + first);
+        }
     }
 
     /// forward(x), also writing every quantum of the pass to `quanta`: the input's quanta from 0,
@@ -367,14 +382,28 @@ public:
     friend constexpr bool operator==(const QuantizedNetwork&, const QuantizedNetwork&) = default;
 
 private:
+    // A layer's quanta per sample in the batch pass: whole 4-byte words, as the int8 kernels' rows.
+    static constexpr std::size_t row_bytes = (list::max_width + 3) / 4 * 4;
+    static constexpr std::size_t max_units = list::max_output;
+
+public:
+    /// Samples the batch forward takes through each layer at once: as many as keep their quanta (two rows of the
+    /// widest layer and the Tanh / Sigmoid layers' linear quanta) and int32 sums within 16 KB, half of a common L1
+    /// data cache, rounded down to a multiple of 4 (the int8 kernels' tiles of samples divide it), from 4 to 32.
+    static constexpr std::size_t batch_tile =
+        std::clamp<std::size_t>(16384 / (3 * row_bytes + 4 * max_units) / 4 * 4, 4, 32);
+    /// The stack bytes of the batch forward's quanta and sums: at most 16 KB where 3 x (the widest row, in
+    /// bytes) + 4 x (the most units of a layer) <= 4096; beyond, those of 4 samples.
+    static constexpr std::size_t batch_tile_bytes = batch_tile * (3 * row_bytes + 4 * max_units);
+
+private:
     // One sample through every layer; `sink(i, linear, out)` sees each layer's quanta (and, with i
     // == layer_count, the input's), `y` receives the float output.
     template <class Sink>
     void run(const input_type& x, Sink&& sink, output_type& y) const noexcept {
-        // Rows padded to whole words and zeroed, so a kernel may read a row's padding.
-        constexpr std::size_t width = (list::max_width + 3) / 4 * 4;
-        std::array<std::array<std::uint8_t, width>, 2> rows{};
-        std::array<std::uint8_t, width> linear{};
+        // Rows of whole 4-byte words, as the weights' rows; the kernels read no byte past a row's In.
+        std::array<std::array<std::uint8_t, row_bytes>, 2> rows;
+        std::array<std::uint8_t, row_bytes> linear;
         detail::quantize_values<typename Net::arch_type, input_size>(input_qparams_, x.data(), rows[0].data());
         sink(std::integral_constant<std::size_t, layer_count>{}, rows[0].data(), rows[0].data());
         detail::static_for<layer_count>([&](auto i) {
@@ -384,8 +413,35 @@ private:
             layer.forward(rows[i % 2].data(), lin, out);
             sink(i, lin, out);
         });
+        dequantize_output(rows[layer_count % 2].data(), y);
+    }
+
+    // `count` samples (at most batch_tile) through every layer together: the quanta of sample s in rows of
+    // row_stride bytes of each layer (its input's In rounded up to 4), as simd::int8_batch_matvec reads them.
+    void run_tile(const input_type* x, std::size_t count, output_type* y) const noexcept {
+        // Zeroed: the kernels read no byte past a sample's In, but the compiler cannot tell.
+        std::array<std::array<std::uint8_t, batch_tile * row_bytes>, 2> rows{};
+        std::array<std::uint8_t, batch_tile * row_bytes> linear;
+        std::array<std::int32_t, batch_tile * max_units> acc;
+        constexpr std::size_t input_stride = layer_type<0>::row_stride;
+        for (std::size_t s = 0; s < count; ++s)
+            detail::quantize_values<typename Net::arch_type, input_size>(input_qparams_, x[s].data(),
+                                                                         rows[0].data() + s * input_stride);
+        detail::static_for<layer_count>([&](auto i) {
+            using L = layer_type<i>;
+            constexpr std::size_t out_stride = (L::output_size + 3) / 4 * 4;
+            std::uint8_t* out = rows[(i + 1) % 2].data();
+            std::uint8_t* lin = L::has_lookup_table ? linear.data() : out;
+            detail::get_layer<i>(layers_).template forward_batch<out_stride>(rows[i % 2].data(), count, lin, out,
+                                                                             acc.data());
+        });
+        constexpr std::size_t last_stride = (output_size + 3) / 4 * 4;
+        for (std::size_t s = 0; s < count; ++s) dequantize_output(rows[layer_count % 2].data() + s * last_stride, y[s]);
+    }
+
+    // The last layer's output quanta `out` to floats (Softmax: the softmax of the dequantized logits).
+    void dequantize_output(const std::uint8_t* out, output_type& y) const noexcept {
         const auto& last = detail::get_layer<layer_count - 1>(layers_);
-        const std::uint8_t* out = rows[layer_count % 2].data();
         if constexpr (std::is_same_v<output_activation, Softmax>) {
             std::array<float, output_size> logits;
             for (std::size_t k = 0; k < output_size; ++k) logits[k] = last.linear_qparams.dequantize(out[k]);

@@ -12,6 +12,8 @@
 #include "ctnn/simd/batch_kernels.hpp"
 #include "ctnn/simd/kernels.hpp"
 
+#include "support/kernel_archs.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -27,11 +29,7 @@ namespace {
 
 namespace simd = ctnn::simd;
 
-#if CTNN_TEST_SCALAR_KERNELS
-using archs = std::tuple<simd::default_arch, simd::scalar_arch>;
-#else
-using archs = std::tuple<simd::default_arch>;
-#endif
+using archs = ctnn_test::kernel_archs;
 
 template <class Tuple, class F>
 void for_each_arch(F&& f) {

@@ -11,6 +11,8 @@
 #include "ctnn/ctnn.hpp"
 #include "ctnn/detail/static_for.hpp"
 
+#include "support/random_network.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -26,6 +28,9 @@
 #include <vector>
 
 namespace {
+
+using ctnn_test::random_inputs;
+using ctnn_test::random_network;
 
 using ctnn::Dense;
 using ctnn::Input;
@@ -171,24 +176,6 @@ struct Reference {
 
 // ---------------------------------------------------------------------------------------------------------------------
 // The comparisons.
-
-template <class Net>
-std::unique_ptr<Net> random_network(std::uint64_t seed) {
-    auto net = std::make_unique<Net>();
-    ctnn::Random random(seed);
-    ctnn::init::normal_inverse_fan_in(*net, random);
-    return net;
-}
-
-template <class Net>
-std::vector<typename Net::input_type> random_inputs(std::size_t count, float low, float high, std::uint64_t seed) {
-    ctnn::Random random(seed);
-    std::vector<typename Net::input_type> xs(count);
-    for (auto& x : xs) {
-        for (float& v : x) v = random.uniform<float>(low, high);
-    }
-    return xs;
-}
 
 struct Counts {
     std::size_t quanta = 0, at_zero = 0, at_255 = 0, weights_at_minus_128 = 0;

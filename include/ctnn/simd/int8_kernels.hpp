@@ -85,46 +85,51 @@ inline void int8_tile(const std::uint8_t* x, std::size_t x_stride, const std::ui
     }();
     using A = typename P::acc_type;
     using X = typename P::x_type;
-    // Arrays of registers indexed by compile-time constants only (fold expressions, no loops), so
-    // they stay in registers even at -Os, where the compiler unrolls nothing.
-    [&]<std::size_t... S, std::size_t... R>(std::index_sequence<S...>, std::index_sequence<R...>) {
-        A sums[Samples][Rows]{};  // zero: integers and integer vectors value-initialise to zero
-        const auto step = [&]<std::size_t Bytes>(const X(&xs)[Samples], std::size_t i) {
-            const auto row = [&]<std::size_t Row>(std::integral_constant<std::size_t, Row>) {
-                const auto wr = P::template load_w<Bytes>(w + Row * Stride + i);
-                ((sums[S][Row] = P::mac(sums[S][Row], xs[S], wr)), ...);
-            };
-            (row(std::integral_constant<std::size_t, R>{}), ...);
-        };
-        for (std::size_t first = 0; first < whole; first += span) {
-            const std::size_t end = first + span < whole ? first + span : whole;
-            CTNN_INT8_ROLLED
-            for (std::size_t i = first; i < end; i += P::chunk) {
-                const X xs[Samples] = {P::load_x(x + S * x_stride + i)...};
-                step.template operator()<P::chunk>(xs, i);
-            }
-            if constexpr (flushes) {
-                const auto flush_row = [&]<std::size_t Row>(std::integral_constant<std::size_t, Row>) {
-                    (P::flush(sums[S][Row]), ...);
+    // A policy may give its own loop for one sample's four rows.
+    if constexpr (Samples == 1 && Rows == 4 && requires { P::template tile_1x4<In, Stride>(x, tails, w, acc); }) {
+        P::template tile_1x4<In, Stride>(x, tails, w, acc);
+    } else {
+        // Arrays of registers indexed by compile-time constants only (fold expressions, no loops), so
+        // they stay in registers even at -Os, where the compiler unrolls nothing.
+        [&]<std::size_t... S, std::size_t... R>(std::index_sequence<S...>, std::index_sequence<R...>) {
+            A sums[Samples][Rows]{};  // zero: integers and integer vectors value-initialise to zero
+            const auto step = [&]<std::size_t Bytes>(const X(&xs)[Samples], std::size_t i) {
+                const auto row = [&]<std::size_t Row>(std::integral_constant<std::size_t, Row>) {
+                    const auto wr = P::template load_w<Bytes>(w + Row * Stride + i);
+                    ((sums[S][Row] = P::mac(sums[S][Row], xs[S], wr)), ...);
                 };
-                (flush_row(std::integral_constant<std::size_t, R>{}), ...);
+                (row(std::integral_constant<std::size_t, R>{}), ...);
+            };
+            for (std::size_t first = 0; first < whole; first += span) {
+                const std::size_t end = first + span < whole ? first + span : whole;
+                CTNN_INT8_ROLLED
+                for (std::size_t i = first; i < end; i += P::chunk) {
+                    const X xs[Samples] = {P::load_x(x + S * x_stride + i)...};
+                    step.template operator()<P::chunk>(xs, i);
+                }
+                if constexpr (flushes) {
+                    const auto flush_row = [&]<std::size_t Row>(std::integral_constant<std::size_t, Row>) {
+                        (P::flush(sums[S][Row]), ...);
+                    };
+                    (flush_row(std::integral_constant<std::size_t, R>{}), ...);
+                }
+            }
+            // The tail adds one chunk to flushed sums (`sum` and `add_sums` flush).
+            if constexpr (tail != 0) {
+                const X xs[Samples] = {P::load_x(tails + S * P::chunk)...};
+                step.template operator()<(tail + 3) / 4 * 4>(xs, whole);
+            }
+            if constexpr (requires { P::template add_sums<Rows>(sums[0], acc); }) {
+                (P::template add_sums<Rows>(sums[S], acc + S * acc_stride), ...);
+            } else {
+                const auto add_row = [&]<std::size_t Row>(std::integral_constant<std::size_t, Row>) {
+                    ((acc[S * acc_stride + Row] += P::sum(sums[S][Row])), ...);
+                };
+                (add_row(std::integral_constant<std::size_t, R>{}), ...);
             }
         }
-        // The tail adds one chunk to flushed sums (`sum` and `add_sums` flush).
-        if constexpr (tail != 0) {
-            const X xs[Samples] = {P::load_x(tails + S * P::chunk)...};
-            step.template operator()<(tail + 3) / 4 * 4>(xs, whole);
-        }
-        if constexpr (requires { P::template add_sums<Rows>(sums[0], acc); }) {
-            (P::template add_sums<Rows>(sums[S], acc + S * acc_stride), ...);
-        } else {
-            const auto add_row = [&]<std::size_t Row>(std::integral_constant<std::size_t, Row>) {
-                ((acc[S * acc_stride + Row] += P::sum(sums[S][Row])), ...);
-            };
-            (add_row(std::integral_constant<std::size_t, R>{}), ...);
-        }
+        (std::make_index_sequence<Samples>{}, std::make_index_sequence<Rows>{});
     }
-    (std::make_index_sequence<Samples>{}, std::make_index_sequence<Rows>{});
 }
 
 /// int8_tile over every output, P::rows at a time (then the rest), for `Samples` samples whose
@@ -194,6 +199,21 @@ constexpr auto int8_policy_of() noexcept {
 template <class Arch>
 using int8_policy = typename decltype(int8_policy_of<Arch>())::type;
 
+/// The policy for rows of `In` activations: on AVX2, rows shorter than its 32-byte chunk take SSE2's 8-byte one
+/// (a row of 16 would otherwise be one zero-padded tail: staged, multiplied and flushed at twice the cost).
+template <class Arch, std::size_t In>
+constexpr auto int8_policy_for() noexcept {
+#if CTNN_INT8_AVX2
+    if constexpr (std::is_same_v<int8_policy<Arch>, int8_avx2>) {
+        if constexpr (In < int8_avx2::chunk)
+            return std::type_identity<int8_sse2>{};
+        else
+            return std::type_identity<int8_avx2>{};
+    } else
+#endif
+        return std::type_identity<int8_policy<Arch>>{};
+}
+
 }  // namespace detail
 
 /// The reference: acc[o] += sum_{i < In} x[i] * w[o * Stride + i] for o < Out, one product at a
@@ -236,7 +256,7 @@ template <class Arch, std::size_t Out, std::size_t In, std::size_t Stride>
 inline void int8_matvec(const std::uint8_t* x, const std::int8_t* w, std::int32_t* acc) noexcept {
     static_assert(is_arch<Arch>, "ctnn::simd::int8_matvec: Arch is an arch tag");
     static_assert(detail::int8_shape_ok<Out, In, Stride>());
-    using P = detail::int8_policy<Arch>;
+    using P = typename decltype(detail::int8_policy_for<Arch, In>())::type;
     if constexpr (std::is_void_v<P>) {
         int8_matvec_portable<Out, In, Stride>(x, w, acc);
     } else {
@@ -253,7 +273,7 @@ inline void int8_batch_matvec(const std::uint8_t* x, const std::int8_t* w, std::
                               std::size_t samples) noexcept {
     static_assert(is_arch<Arch>, "ctnn::simd::int8_batch_matvec: Arch is an arch tag");
     static_assert(detail::int8_shape_ok<Out, In, Stride>());
-    using P = detail::int8_policy<Arch>;
+    using P = typename decltype(detail::int8_policy_for<Arch, In>())::type;
     if constexpr (std::is_void_v<P>) {
         int8_batch_matvec_portable<Out, In, Stride>(x, w, acc, samples);
     } else {

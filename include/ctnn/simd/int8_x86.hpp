@@ -96,6 +96,22 @@ struct int8_sse2 {
         v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(2, 3, 0, 1)));
         return _mm_cvtsi128_si32(v);
     }
+    /// out[r] += the sum of row r's lanes, four rows reduced together by a transpose (7 instructions, not 20).
+    template <std::size_t Rows>
+    static void add_sums(__m128i (&acc)[Rows], std::int32_t* out) noexcept {
+        std::size_t r = 0;
+        for (; r + 4 <= Rows; r += 4) {
+            // [a0+a2, b0+b2, a1+a3, b1+b3] and the same of c and d, then their halves added.
+            const __m128i ab =
+                _mm_add_epi32(_mm_unpacklo_epi32(acc[r], acc[r + 1]), _mm_unpackhi_epi32(acc[r], acc[r + 1]));
+            const __m128i cd =
+                _mm_add_epi32(_mm_unpacklo_epi32(acc[r + 2], acc[r + 3]), _mm_unpackhi_epi32(acc[r + 2], acc[r + 3]));
+            const __m128i total = _mm_add_epi32(_mm_unpacklo_epi64(ab, cd), _mm_unpackhi_epi64(ab, cd));
+            __m128i* const to = reinterpret_cast<__m128i*>(out + r);
+            _mm_storeu_si128(to, _mm_add_epi32(_mm_loadu_si128(to), total));
+        }
+        for (; r < Rows; ++r) out[r] += sum(acc[r]);
+    }
 };
 #endif
 
@@ -118,7 +134,10 @@ struct int8_avx2 {
     };
     // pmaddubsw's pair of products is at most 2 * 15 * 128 = 3840 in magnitude: 8 chunks add up to
     // 30720, within int16, before flush widens them (pmaddwd by 1 and by 16).
-    static constexpr std::size_t chunk = 32, block = 8, rows = 4, tile_samples = 2, tile_rows = 2;
+    // The batch kernel's tile is one sample's four rows, as the one-sample pass: with 2 x 2, GCC 12 folds each weight
+    // load into every pmaddubsw that reads it (four loads a weight register) and spills a sum; 256 samples of
+    // 784-128-64-10 took 877 us so against 771 us (Zen 3, bench/int8_bench.cpp).
+    static constexpr std::size_t chunk = 32, block = 8, rows = 4, tile_samples = 1, tile_rows = 4;
     using x_type = nibbles;
     using acc_type = sums;
 
@@ -151,6 +170,80 @@ struct int8_avx2 {
         flush(acc);
         return int8_sse2::sum(_mm_add_epi32(_mm256_castsi256_si128(acc.wide), _mm256_extracti128_si256(acc.wide, 1)));
     }
+#if defined(__GNUC__)
+    /// One sample's four rows (int8_tile's most common block, taken in its place): acc[r] += the sum of row r. The
+    /// chunk loop's body is one asm statement: compiled from intrinsics, GCC 12 folds each weight load into both of
+    /// its pmaddubsw (8 loads for 4 rows), reloads the nibble mask and copies every sum between two registers each
+    /// chunk, 14 multiply-adds a cycle on Zen 3 where this loop does 23 (1 sample x 4 rows, bench/int8_bench.cpp).
+    template <std::size_t In, std::size_t Stride>
+    static void tile_1x4(const std::uint8_t* x, const std::uint8_t* tails, const std::int8_t* w,
+                         std::int32_t* acc) noexcept {
+        constexpr std::size_t whole = In / chunk * chunk, tail = In - whole;
+        const __m256i mask = _mm256_set1_epi8(15);
+        const std::int8_t *w0 = w, *w1 = w + Stride, *w2 = w + 2 * Stride, *w3 = w + 3 * Stride;
+        __m256i wide[4] = {};
+        const auto flush = [&](const __m256i(&low)[4], const __m256i(&high)[4]) {
+            for (std::size_t r = 0; r < 4; ++r) {
+                wide[r] =
+                    _mm256_add_epi32(wide[r], _mm256_add_epi32(_mm256_madd_epi16(low[r], _mm256_set1_epi16(1)),
+                                                               _mm256_madd_epi16(high[r], _mm256_set1_epi16(16))));
+            }
+        };
+        for (std::size_t first = 0; first < whole; first += block * chunk) {
+            const std::size_t end = first + block * chunk < whole ? first + block * chunk : whole;
+            __m256i l0 = _mm256_setzero_si256(), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+            for (std::size_t i = first; i < end; i += chunk) {
+                __m256i xl, xh, wr, product;
+                // AT&T operand order: source(s) first, destination last.
+                asm("vmovdqu (%[x],%[i]), %[xl]\n\t"
+                    "vpsrlw $4, %[xl], %[xh]\n\t"
+                    "vpand %[mask], %[xl], %[xl]\n\t"
+                    "vpand %[mask], %[xh], %[xh]\n\t"
+                    "vmovdqu (%[w0],%[i]), %[wr]\n\t"
+                    "vpmaddubsw %[wr], %[xl], %[product]\n\t"
+                    "vpaddw %[product], %[l0], %[l0]\n\t"
+                    "vpmaddubsw %[wr], %[xh], %[wr]\n\t"
+                    "vpaddw %[wr], %[h0], %[h0]\n\t"
+                    "vmovdqu (%[w1],%[i]), %[wr]\n\t"
+                    "vpmaddubsw %[wr], %[xl], %[product]\n\t"
+                    "vpaddw %[product], %[l1], %[l1]\n\t"
+                    "vpmaddubsw %[wr], %[xh], %[wr]\n\t"
+                    "vpaddw %[wr], %[h1], %[h1]\n\t"
+                    "vmovdqu (%[w2],%[i]), %[wr]\n\t"
+                    "vpmaddubsw %[wr], %[xl], %[product]\n\t"
+                    "vpaddw %[product], %[l2], %[l2]\n\t"
+                    "vpmaddubsw %[wr], %[xh], %[wr]\n\t"
+                    "vpaddw %[wr], %[h2], %[h2]\n\t"
+                    "vmovdqu (%[w3],%[i]), %[wr]\n\t"
+                    "vpmaddubsw %[wr], %[xl], %[product]\n\t"
+                    "vpaddw %[product], %[l3], %[l3]\n\t"
+                    "vpmaddubsw %[wr], %[xh], %[wr]\n\t"
+                    "vpaddw %[wr], %[h3], %[h3]"
+                    : [l0] "+x"(l0), [l1] "+x"(l1), [l2] "+x"(l2), [l3] "+x"(l3), [h0] "+x"(h0), [h1] "+x"(h1),
+                      [h2] "+x"(h2), [h3] "+x"(h3), [xl] "=&x"(xl), [xh] "=&x"(xh), [wr] "=&x"(wr),
+                      [product] "=&x"(product)
+                    : [x] "r"(x), [w0] "r"(w0), [w1] "r"(w1), [w2] "r"(w2), [w3] "r"(w3), [i] "r"(i), [mask] "x"(mask),
+                      // The bytes read: 32 of x and of each row from i.
+                      "m"(*reinterpret_cast<const std::uint8_t(*)[In]>(x)),
+                      "m"(*reinterpret_cast<const std::int8_t(*)[4 * Stride]>(w)));
+            }
+            flush({l0, l1, l2, l3}, {h0, h1, h2, h3});
+        }
+        if constexpr (tail != 0) {
+            constexpr std::size_t bytes = (tail + 3) / 4 * 4;
+            const nibbles xs = load_x(tails);
+            __m256i low[4], high[4];
+            for (std::size_t r = 0; r < 4; ++r) {
+                const __m256i wr = load_w<bytes>(w + r * Stride + whole);
+                low[r] = _mm256_maddubs_epi16(xs.low, wr);
+                high[r] = _mm256_maddubs_epi16(xs.high, wr);
+            }
+            flush(low, high);
+        }
+        __m128i* const to = reinterpret_cast<__m128i*>(acc);
+        _mm_storeu_si128(to, _mm_add_epi32(_mm_loadu_si128(to), sum_lanes_4(wide[0], wide[1], wide[2], wide[3])));
+    }
+#endif
     /// out[r] += the sum of row r, four rows reduced together.
     template <std::size_t Rows>
     static void add_sums(sums (&acc)[Rows], std::int32_t* out) noexcept {
