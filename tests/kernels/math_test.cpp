@@ -180,8 +180,9 @@ constexpr std::uint32_t window = 1 << 14;
 TEST_CASE("math::exp is within 1.5 ulp of e^x, +inf above 88.7228 and +0 below -86.99, alike on both paths",
           "[math][exp]") {
     const std::vector<float> arguments = sweep_arguments(
-        stride, {5.199f, 5.8486f, 37.777f, 58.6108f, 0x1p-12f, 0.3465f, 88.7f, -87.0f, exp_largest_finite}, window,
-        true);
+        stride,
+        {5.199f, 5.8486f, 37.777f, 37.7767f, 28.0775f, 58.6108f, 0x1p-12f, 0.3465f, 88.7f, -87.0f, exp_largest_finite},
+        window, true);
     check_both_paths(
         "exp", arguments, [](const auto& v) { return math::exp(v); },
         [](float x, float y, error_summary& summary) {
@@ -244,9 +245,11 @@ TEST_CASE("math::sigmoid is within 3 ulp of 1 / (1 + e^-x) and in [0, 1], alike 
 }
 
 TEST_CASE("math::expm1 is within 2 ulp of e^x - 1, x itself for |x| < 2^-24, alike on both paths", "[math][expm1]") {
-    const std::vector<float> arguments = sweep_arguments(
-        stride, {from_bits(1), -from_bits(1), 0x1p-24f, -0x1p-24f, 0.3465f, -0.3476f, 17.12f, -17.33f, 88.7f}, window,
-        false);
+    const std::vector<float> arguments =
+        sweep_arguments(stride,
+                        {from_bits(1), -from_bits(1), 0x1p-24f, -0x1p-24f, 0.3465f, -0.3476f, -0.34686f, -0.34747f,
+                         17.12f, 17.151f, -17.33f, 88.7f},
+                        window, false);
     check_both_paths(
         "expm1", arguments, [](const auto& v) { return math::expm1(v); },
         [](float x, float y, error_summary& summary) {
