@@ -13,7 +13,6 @@
 /// x rows hold at least In values and need not be aligned nor padded: the whole registers among
 /// the first In values are loaded, the rest (fewer than a register) run one at a time.
 
-#include "ctnn/bfloat16.hpp"
 #include "ctnn/detail/static_for.hpp"
 #include "ctnn/simd/arch.hpp"
 #include "ctnn/simd/bf16_kernels.hpp"
@@ -30,23 +29,6 @@
 namespace ctnn::simd {
 
 namespace detail {
-
-/// A stored weight as T: itself, or a bfloat16 widened exactly.
-template <class T, class W>
-[[nodiscard]] inline T weight_value(W w) noexcept {
-    if constexpr (std::is_same_v<W, T>) {
-        return w;
-    } else {
-        return ctnn::bfloat16_to_float(w);
-    }
-}
-
-/// The values past the whole registers of a row, one at a time, with one rounding per fused multiply-add where
-/// the target has them, as the registers' lanes (math::detail::fused).
-template <class T>
-[[nodiscard]] inline T fused(T a, T b, T c) noexcept {
-    return math::detail::fused(a, b, c);
-}
 
 /// subtract_scaled_row with a select for every weight, as guarded_outer_product (kernels.hpp) does for a row of
 /// outputs: w[i] = fma(-rate x[i], d, keep w[i]) where that is finite, fma(-rate, x[i] d, keep w[i]) where
@@ -71,7 +53,8 @@ template <class Arch, std::size_t In, class T>
     bool all = simd::reduce_add(rejected) == T(0);
     for (std::size_t i = whole; i < In; ++i) {
         const T step = -rate * x[i];
-        const T updated = std::isfinite(step) ? fused(step, d, keep * w[i]) : fused(-rate, x[i] * d, keep * w[i]);
+        const T updated = std::isfinite(step) ? math::detail::fused(step, d, keep * w[i])
+                                              : math::detail::fused(-rate, x[i] * d, keep * w[i]);
         if (std::isfinite(updated)) {
             w[i] = updated;
         } else {
@@ -106,7 +89,8 @@ inline void row_affine(const W* w, const T* b, const T* x, T* z) noexcept {
         CTNN_UNROLL for (std::size_t c = 1; c < chains; ++c) acc[0] += acc[c];
         sum = simd::reduce_add(acc[0]);
     }
-    for (std::size_t i = registers * lanes; i < In; ++i) sum = detail::fused(x[i], detail::weight_value<T>(w[i]), sum);
+    for (std::size_t i = registers * lanes; i < In; ++i)
+        sum = math::detail::fused(x[i], simd::load_weights<T>(w + i), sum);
     const T value = b[0] + sum;
     if constexpr (lanes == 1) {
         simd::store(z, V(value));
@@ -145,7 +129,7 @@ inline void add_scaled_row(T* g, const T* x, T d) noexcept {
     for (std::size_t i = 0; i < whole; i += lanes) {
         simd::store(g + i, simd::fma(simd::load_unaligned<V>(x + i), dv, simd::load<V>(g + i)));
     }
-    for (std::size_t i = whole; i < In; ++i) g[i] = detail::fused(x[i], d, g[i]);
+    for (std::size_t i = whole; i < In; ++i) g[i] = math::detail::fused(x[i], d, g[i]);
 }
 
 /// One sample's SGD step on a one-output layer's weights: w[i] = fma(-rate x[i], d, keep w[i]) for i < In, the
@@ -168,7 +152,7 @@ template <class Arch, std::size_t In, bool Guarded, class T>
                 simd::store(w + i, simd::fma(V(minus_rate * simd::load_unaligned<V>(x + i)), dv, old));
             }
             for (std::size_t i = whole; i < In; ++i) {
-                w[i] = detail::fused(-rate * x[i], d, decltype(decays)::value ? keep * w[i] : w[i]);
+                w[i] = math::detail::fused(-rate * x[i], d, decltype(decays)::value ? keep * w[i] : w[i]);
             }
         };
         if (keep == T(1)) {
