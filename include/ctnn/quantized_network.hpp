@@ -62,30 +62,6 @@ struct no_lookup_table {
 };
 
 /// int64 to int32, saturating.
-/// q[k] = qparams.quantize(x[k]) for k < N, a register of `Arch` at a time: the same steps in float (the product
-/// with the float inverse; the clamp to +-256 that sends NaN low; the rounding by 1.5 x 2^23; the zero point; the
-/// clamp to 0 .. 255), so the same quanta, bit for bit; the values past the last whole register one at a time.
-template <class Arch, std::size_t N>
-void quantize_values(const QuantizationParams& qparams, const float* x, std::uint8_t* q) noexcept {
-    const float inverse_scale = 1.0f / qparams.scale;
-    constexpr std::size_t lanes = simd::width<float, Arch>;
-    constexpr std::size_t whole = lanes > 1 ? N / lanes * lanes : 0;
-    if constexpr (whole > 0) {
-        using V = simd::vector_t<float, Arch>;
-        const V inverse(inverse_scale), low(-256.0f), high(256.0f), shift(12582912.0f), bottom(0.0f), top(255.0f);
-        const V zero_point(static_cast<float>(qparams.zero_point));
-        for (std::size_t k = 0; k < whole; k += lanes) {
-            V v = simd::load_unaligned<V>(x + k) * inverse;
-            v = simd::select(v > low, simd::select(v > high, high, v), low);
-            v = V(v + shift) - shift;
-            v = v + zero_point;
-            v = simd::select(v > top, top, simd::select(v < bottom, bottom, v));
-            store_quanta<Arch>(v, q + k);
-        }
-    }
-    for (std::size_t k = whole; k < N; ++k) q[k] = qparams.quantize_with_inverse(x[k], inverse_scale);
-}
-
 [[nodiscard]] constexpr std::int32_t saturate_int32(std::int64_t v) noexcept {
     return static_cast<std::int32_t>(std::clamp<std::int64_t>(v, INT32_MIN, INT32_MAX));
 }

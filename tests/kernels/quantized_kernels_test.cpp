@@ -130,6 +130,7 @@ void check_lengths(const std::vector<std::int32_t>& acc,
     check_requantize<Arch, Requantizer, 17>(acc, multipliers, float_path);
     check_requantize<Arch, Requantizer, 64>(acc, multipliers, float_path);
     check_requantize<Arch, Requantizer, 128>(acc, multipliers, float_path);
+    check_requantize<Arch, Requantizer, 71>(acc, multipliers, float_path);  // 32 at a time, a register, then one
 }
 
 using ctnn::Dense;
@@ -203,6 +204,15 @@ TEMPLATE_LIST_TEST_CASE("store_quanta and quantize_values give every quantum", "
           ctnn::QuantizationParams{0.25f, 255}}) {
         std::array<float, 1100> x;
         for (std::size_t k = 0; k < x.size(); ++k) x[k] = (static_cast<float>(k) - 550.0f) * 0.5f * qparams.scale;
+        // Non-finite, huge, signed-zero and subnormal inputs, spread so that every path (32 at a time, a register
+        // at a time, one at a time) meets them.
+        constexpr float inf = std::numeric_limits<float>::infinity();
+        const float specials[] = {std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::quiet_NaN(),
+                                  inf, -inf, 3e38f, -3e38f, 0x1p31f, -0x1p31f, -0.0f, 1e-45f, -1e-45f};
+        for (std::size_t k = 0; k < std::size(specials); ++k) {
+            x[3 + 37 * k] = specials[k];
+            x[x.size() - 1 - k] = specials[k];
+        }
         std::array<std::uint8_t, 1100> q;
         ctnn::detail::quantize_values<TestType, 1100>(qparams, x.data(), q.data());
         for (std::size_t k = 0; k < x.size(); ++k) REQUIRE(q[k] == qparams.quantize(x[k]));

@@ -8,10 +8,12 @@
 /// nearest, as cvtsi2ss / cvtdq2ps and NEON's scvtf round), the product with the float multiplier, the clamp to +-256
 /// (which comes between the product and the next addition, so no compiler contracts them into one FMA), the rounding
 /// by 1.5 x 2^23, the zero point and the clamp to low .. 255, all exact on the integers they hold; then the integers
-/// 0 .. 255 become bytes (x86: cvttps2dq and two saturating packs). FixedPointRequantizer's steps run on AVX2 in
-/// 64-bit lanes, four at a time (`_mm256_mul_epi32` multiplies the low int32 halves into int64; variable shifts per
-/// lane, since every unit has its own shift); elsewhere (SSE2, NEON, Cortex-M) one at a time: SSE2 has neither the
-/// signed 32 x 32 -> 64 multiply nor per-lane shifts.
+/// 0 .. 255 become bytes (x86: cvttps2dq and two saturating packs). On AVX2, 32 values at a time take a shorter
+/// way to the same quanta (store_rounded_quanta_32: cvtps2dq rounds, the packs saturate); the input's quantization
+/// (quantize_values, the steps of QuantizationParams::quantize) takes both ways too. FixedPointRequantizer's steps run
+/// on AVX2 in 64-bit lanes, four at a time (`_mm256_mul_epi32` multiplies the low int32 halves into int64; variable
+/// shifts per lane, since every unit has its own shift); elsewhere (SSE2, NEON, Cortex-M) one at a time: SSE2 has
+/// neither the signed 32 x 32 -> 64 multiply nor per-lane shifts.
 
 #include "ctnn/quant/qparams.hpp"
 #include "ctnn/quant/requantize.hpp"
@@ -53,6 +55,73 @@ inline void store_quanta(const simd::vector_t<float, Arch>& v, std::uint8_t* q) 
     alignas(simd::alignment<float, Arch>) float values[lanes];
     simd::store(values, v);
     for (std::size_t k = 0; k < lanes; ++k) q[k] = static_cast<std::uint8_t>(values[k]);
+}
+
+#if CTNN_SIMD && XSIMD_WITH_AVX2
+/// The quanta of 32 values held in four float registers (a, b, c, d: values 0-7, 8-15, 16-23, 24-31), each within
+/// +-256 (clamped before): rounded to integers, ties to even (cvtps2dq in the default rounding mode: the rounding by
+/// 1.5 x 2^23 of the other paths gives the same integers on this range), plus `zero_point` in 16 bits, saturated to
+/// 0 .. 255 (packus), raised to at least `low` and stored to q[0 .. 31]. 13 instructions for what store_quanta and
+/// the float steps before it take 70.
+inline void store_rounded_quanta_32(__m256 a, __m256 b, __m256 c, __m256 d, __m256i zero_point, __m256i low,
+                                    std::uint8_t* q) noexcept {
+    // packs and packus work within each 128-bit half: their result holds the groups of four a0 b0 c0 d0 a1 b1 c1 d1
+    // (a0: a's lanes 0-3, a1: its lanes 4-7), which the permutation puts in order.
+    const __m256i ab = _mm256_add_epi16(_mm256_packs_epi32(_mm256_cvtps_epi32(a), _mm256_cvtps_epi32(b)), zero_point);
+    const __m256i cd = _mm256_add_epi16(_mm256_packs_epi32(_mm256_cvtps_epi32(c), _mm256_cvtps_epi32(d)), zero_point);
+    const __m256i bytes = _mm256_max_epu8(_mm256_packus_epi16(ab, cd), low);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(q),
+                        _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
+}
+
+/// v clamped to +-256 with NaN sent low, as detail::clamp_or_low: maxps gives its second operand when the first is
+/// NaN.
+[[nodiscard]] inline __m256 clamp_256_or_low(__m256 v) noexcept {
+    return _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(-256.0f)), _mm256_set1_ps(256.0f));
+}
+#endif
+
+/// q[k] = qparams.quantize(x[k]) for k < N, bit for bit: on AVX2 32 values at a time (store_rounded_quanta_32), then
+/// a register of `Arch` at a time with the same steps in float as quantize (the product with the float inverse; the
+/// clamp to +-256 that sends NaN low; the rounding by 1.5 x 2^23; the zero point; the clamp to 0 .. 255), and the
+/// values past the last whole register one at a time.
+template <class Arch, std::size_t N>
+void quantize_values(const QuantizationParams& qparams, const float* x, std::uint8_t* q) noexcept {
+    const float inverse_scale = 1.0f / qparams.scale;
+    constexpr std::size_t lanes = simd::width<float, Arch>;
+    // Compile-time bounds for each path (with a running index, GCC 12 warns of the last loop's overflow).
+#if CTNN_SIMD && XSIMD_WITH_AVX2
+    constexpr std::size_t in_32s = std::is_base_of_v<xsimd::avx2, Arch> ? N / 32 * 32 : 0;
+#else
+    constexpr std::size_t in_32s = 0;
+#endif
+    constexpr std::size_t whole = lanes > 1 ? in_32s + (N - in_32s) / lanes * lanes : 0;
+#if CTNN_SIMD && XSIMD_WITH_AVX2
+    if constexpr (in_32s > 0) {
+        const __m256 inverse = _mm256_set1_ps(inverse_scale);
+        const __m256i zero_point = _mm256_set1_epi16(static_cast<std::int16_t>(qparams.zero_point));
+        const auto scaled = [&](std::size_t at) {
+            return clamp_256_or_low(_mm256_mul_ps(_mm256_loadu_ps(x + at), inverse));
+        };
+        for (std::size_t k = 0; k < in_32s; k += 32)
+            store_rounded_quanta_32(scaled(k), scaled(k + 8), scaled(k + 16), scaled(k + 24), zero_point,
+                                    _mm256_setzero_si256(), q + k);
+    }
+#endif
+    if constexpr (whole > in_32s) {
+        using V = simd::vector_t<float, Arch>;
+        const V inverse(inverse_scale), low(-256.0f), high(256.0f), shift(12582912.0f), bottom(0.0f), top(255.0f);
+        const V zero_point(static_cast<float>(qparams.zero_point));
+        for (std::size_t k = in_32s; k < whole; k += lanes) {
+            V v = simd::load_unaligned<V>(x + k) * inverse;
+            v = simd::select(v > low, simd::select(v > high, high, v), low);
+            v = V(v + shift) - shift;
+            v = v + zero_point;
+            v = simd::select(v > top, top, simd::select(v < bottom, bottom, v));
+            store_quanta<Arch>(v, q + k);
+        }
+    }
+    for (std::size_t k = whole; k < N; ++k) q[k] = qparams.quantize_with_inverse(x[k], inverse_scale);
 }
 
 #if CTNN_SIMD && XSIMD_WITH_AVX2
@@ -106,8 +175,9 @@ template <class Arch, class Requantizer, std::size_t N>
 }
 
 /// y[o] = clamp(Requantizer::apply(acc[o], multipliers[o]) + zero_point, low, 255) for o < N, with 0 <= low <= 255
-/// (ReLU: low = zero_point) and 0 <= zero_point <= 255. FloatRequantizer a register of `Arch` at a time and the
-/// rest one at a time; other requantizers one at a time. Bit for bit the same quanta on every path.
+/// (ReLU: low = zero_point) and 0 <= zero_point <= 255. FloatRequantizer 32 at a time on AVX2
+/// (store_rounded_quanta_32), then a register of `Arch` at a time and the rest one at a time; other requantizers one at
+/// a time. Bit for bit the same quanta on every path.
 template <class Arch, class Requantizer, std::size_t N>
 inline void requantize_values(const std::int32_t* acc, const typename Requantizer::multiplier_type* multipliers,
                               std::int32_t zero_point, std::int32_t low, std::uint8_t* y) noexcept {
@@ -138,7 +208,22 @@ inline void requantize_values(const std::int32_t* acc, const typename Requantize
         using I = simd::vector_t<std::int32_t, Arch>;
         const V bottom(-256.0f), top(256.0f), shift(12582912.0f), zero(static_cast<float>(zero_point)),
             lowest(static_cast<float>(low)), highest(255.0f);
-        for (std::size_t o = 0; o < whole; o += lanes) {
+#if XSIMD_WITH_AVX2
+        constexpr std::size_t in_32s = std::is_base_of_v<xsimd::avx2, Arch> ? N / 32 * 32 : 0;
+        if constexpr (in_32s > 0) {
+            const __m256i zero16 = _mm256_set1_epi16(static_cast<std::int16_t>(zero_point)),
+                          low8 = _mm256_set1_epi8(static_cast<char>(low));
+            const auto scaled = [&](std::size_t at) {
+                const __m256 sum = _mm256_cvtepi32_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + at)));
+                return clamp_256_or_low(_mm256_mul_ps(sum, _mm256_loadu_ps(multipliers + at)));
+            };
+            for (std::size_t o = 0; o < in_32s; o += 32)
+                store_rounded_quanta_32(scaled(o), scaled(o + 8), scaled(o + 16), scaled(o + 24), zero16, low8, y + o);
+        }
+#else
+        constexpr std::size_t in_32s = 0;
+#endif
+        for (std::size_t o = in_32s; o < whole; o += lanes) {
             const V sum = xsimd::batch_cast<float>(simd::load_unaligned<I>(acc + o));
             V v = sum * simd::load_unaligned<V>(multipliers + o);
             v = simd::select(v > bottom, simd::select(v > top, top, v), bottom);  // clamp_or_low
