@@ -89,6 +89,18 @@ public:
     /// Bytes of the buffers the batch forward(inputs, outputs) puts on the stack (Net's).
     static constexpr std::size_t batch_forward_stack_bytes = Net::batch_forward_stack_bytes;
 
+    /// Weights of the canonical order (sum over the layers of In x Out; no padding): the bfloat16 values.
+    static constexpr std::size_t weight_count = [] {
+        std::size_t count = 0;
+        detail::static_for<layer_count>([&](auto i) {
+            using L = typename layers::template at<i>;
+            count += L::input_size * L::output_size;
+        });
+        return count;
+    }();
+    /// Biases and PReLU slopes of the canonical order: the float values.
+    static constexpr std::size_t float_parameter_count = parameter_count - weight_count;
+
     /// Every weight and bias zero, PReLU slopes at their initial value (rounded `Net{}`).
     BFloat16Network() noexcept : BFloat16Network(Net{}) {}
 
@@ -124,6 +136,33 @@ public:
         return net;
     }
 
+    /// Copies every parameter out in Net's canonical order (PyTorch's nn.Sequential state_dict order), split by
+    /// type: `weights` gets each layer's weight [out][in] row-major as bfloat16 bit patterns, `float_parameters`
+    /// each layer's bias, then its PReLU slopes. Usable in a constant expression.
+    constexpr void read_parameters(std::span<std::uint16_t, weight_count> weights,
+                                   std::span<float, float_parameter_count> float_parameters) const noexcept {
+        for_each_parameter([&](std::size_t k, std::size_t s) { weights[k] = weights_[s]; },
+                           [&](std::size_t k, std::size_t s) { float_parameters[k] = vectors_[s]; });
+    }
+
+    /// Sets every parameter from the canonical order, split as read_parameters() splits it; the weights are taken
+    /// as they are (bit patterns: nothing is rounded). Usable in a constant expression.
+    constexpr void write_parameters(std::span<const std::uint16_t, weight_count> weights,
+                                    std::span<const float, float_parameter_count> float_parameters) noexcept {
+        for_each_parameter([&](std::size_t k, std::size_t s) { weights_[s] = weights[k]; },
+                           [&](std::size_t k, std::size_t s) { vectors_[s] = float_parameters[k]; });
+    }
+
+    /// A network of the given parameters (write_parameters()), in a constant expression too, so that exported
+    /// weights live in read-only memory: `constexpr Net16 net = Net16::from_parameters(weights, float_parameters);`.
+    [[nodiscard]] static constexpr BFloat16Network from_parameters(
+        std::span<const std::uint16_t, weight_count> weights,
+        std::span<const float, float_parameter_count> float_parameters) noexcept {
+        BFloat16Network net(zeroed);
+        net.write_parameters(weights, float_parameters);
+        return net;
+    }
+
     /// The output for one input, as Net::forward(x): inference mode (RReLU uses its mean slope),
     /// forward_stack_bytes of buffers on the stack.
     [[nodiscard]] output_type forward(const input_type& x) const noexcept {
@@ -151,6 +190,34 @@ public:
     friend constexpr bool operator==(const BFloat16Network&, const BFloat16Network&) = default;
 
 private:
+    // Every value zero, padding included: from_parameters' start, in a constant expression.
+    struct zeroed_t {};
+    static constexpr zeroed_t zeroed{};
+    constexpr explicit BFloat16Network(zeroed_t) noexcept {}
+
+    // Calls weight(k, s) for every weight and other(k, s) for every bias and slope: k its index among the canonical
+    // order's weights (or among its biases and slopes), s its index in weights_ (or vectors_). The loops of
+    // dense_layer::write_canonical, so that a constant expression costs a few steps per parameter.
+    template <class Weight, class Other>
+    static constexpr void for_each_parameter(Weight&& weight, Other&& other) {
+        std::size_t weights_before = 0, others_before = 0;
+        detail::static_for<layer_count>([&](auto i) {
+            using L = typename layers::template at<i>;
+            constexpr std::size_t in = L::input_size, out = L::output_size;
+            for (std::size_t o = 0; o < out; ++o) {
+                for (std::size_t k = 0; k < in; ++k) {
+                    weight(weights_before + o * in + k, weight_offsets[i] + L::weight_index(k, o) - L::weight_offset);
+                }
+            }
+            constexpr std::size_t others = L::parameter_count - in * out;  // the bias, then any slopes
+            for (std::size_t k = 0; k < others; ++k) {
+                other(others_before + k, bias_offset<i> + L::storage_index(in * out + k) - L::bias_offset);
+            }
+            weights_before += in * out;
+            others_before += others;
+        });
+    }
+
     // Layer i's one-sample forward, for detail::forward_sample.
     auto layer_forward() const noexcept {
         return [this](auto i, const float* x, float* y) {
