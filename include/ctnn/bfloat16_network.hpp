@@ -141,16 +141,14 @@ public:
     /// each layer's bias, then its PReLU slopes. Usable in a constant expression.
     constexpr void read_parameters(std::span<std::uint16_t, weight_count> weights,
                                    std::span<float, float_parameter_count> float_parameters) const noexcept {
-        for_each_parameter([&](std::size_t k, std::size_t s) { weights[k] = weights_[s]; },
-                           [&](std::size_t k, std::size_t s) { float_parameters[k] = vectors_[s]; });
+        copy_canonical<true>(weights_.data(), vectors_.data(), weights.data(), float_parameters.data());
     }
 
     /// Sets every parameter from the canonical order, split as read_parameters() splits it; the weights are taken
     /// as they are (bit patterns: nothing is rounded). Usable in a constant expression.
     constexpr void write_parameters(std::span<const std::uint16_t, weight_count> weights,
                                     std::span<const float, float_parameter_count> float_parameters) noexcept {
-        for_each_parameter([&](std::size_t k, std::size_t s) { weights_[s] = weights[k]; },
-                           [&](std::size_t k, std::size_t s) { vectors_[s] = float_parameters[k]; });
+        copy_canonical<false>(weights.data(), float_parameters.data(), weights_.data(), vectors_.data());
     }
 
     /// A network of the given parameters (write_parameters()), in a constant expression too, so that exported
@@ -195,26 +193,36 @@ private:
     static constexpr zeroed_t zeroed{};
     constexpr explicit BFloat16Network(zeroed_t) noexcept {}
 
-    // Calls weight(k, s) for every weight and other(k, s) for every bias and slope: k its index among the canonical
-    // order's weights (or among its biases and slopes), s its index in weights_ (or vectors_). The loops of
-    // dense_layer::write_canonical, so that a constant expression costs a few steps per parameter.
-    template <class Weight, class Other>
-    static constexpr void for_each_parameter(Weight&& weight, Other&& other) {
-        std::size_t weights_before = 0, others_before = 0;
+    // Copies every weight and every bias and slope from `w` and `f` to `to_w` and `to_f`, where either the sources
+    // (write_parameters) or the destinations (read_parameters) are the storage, weights_ and vectors_, and the others
+    // the canonical order. Plain loops over pointers, as dense_layer::write_canonical: a constant expression (an
+    // exported network) then costs a few evaluation steps per parameter, which keeps 784-128-64-10 within clang's
+    // default limit.
+    template <bool FromStorage, class WeightIn, class FloatIn, class WeightOut, class FloatOut>
+    static constexpr void copy_canonical(WeightIn* w, FloatIn* f, WeightOut* to_w, FloatOut* to_f) noexcept {
         detail::static_for<layer_count>([&](auto i) {
             using L = typename layers::template at<i>;
             constexpr std::size_t in = L::input_size, out = L::output_size;
+            // The storage index of weight [o][k] is weight_offsets[i] + k stride + o (dense_layer::weight_index).
+            constexpr std::size_t first = weight_offsets[i], stride = L::one_row ? 1 : L::padded_size;
+            constexpr std::size_t bias = bias_offset<i>, slope = bias + L::padded_size;
             for (std::size_t o = 0; o < out; ++o) {
                 for (std::size_t k = 0; k < in; ++k) {
-                    weight(weights_before + o * in + k, weight_offsets[i] + L::weight_index(k, o) - L::weight_offset);
+                    if constexpr (FromStorage) {
+                        *to_w++ = w[first + k * stride + o];
+                    } else {
+                        to_w[first + k * stride + o] = *w++;
+                    }
                 }
             }
-            constexpr std::size_t others = L::parameter_count - in * out;  // the bias, then any slopes
-            for (std::size_t k = 0; k < others; ++k) {
-                other(others_before + k, bias_offset<i> + L::storage_index(in * out + k) - L::bias_offset);
+            for (std::size_t o = 0; o < (L::learned_slope ? 2 * out : out); ++o) {
+                const std::size_t s = o < out ? bias + o : slope + (o - out);  // the bias, then the slopes
+                if constexpr (FromStorage) {
+                    *to_f++ = f[s];
+                } else {
+                    to_f[s] = *f++;
+                }
             }
-            weights_before += in * out;
-            others_before += others;
         });
     }
 
