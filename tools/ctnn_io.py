@@ -3,7 +3,8 @@
 The conversion tools (pytorch_interop.py, onnx_import.py, sklearn_import.py) turn a model into a topology text and its
 parameters in ctnn's canonical order, and this module writes them the way ctnn's C++ io/ headers do:
 - the topology text ("float;2;16:tanh;1:sigmoid"), as include/ctnn/io/signature.hpp;
-- weights files (format version 1), as include/ctnn/io/weights.hpp, which has the byte layout;
+- weights files (format version 1), as include/ctnn/io/weights.hpp, which has the byte layout; read_weights_file reads
+  every scalar type ctnn writes (float, double, quantized int8, bfloat16) into a WeightsFile;
 - the C++ header of ctnn::io::export_header (include/ctnn/io/export.hpp): the network's type alias, its parameters
   and the constexpr network.
 It also runs a tool's command so that every failure is one line on stderr and a non-zero exit status (run_command).
@@ -17,6 +18,7 @@ import os
 import struct
 import sys
 import zlib
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
@@ -180,44 +182,222 @@ def weights_bytes(text: str, scalar: str, values) -> bytes:
     return body + struct.pack("<I", zlib.crc32(body))
 
 
-def read_weights(path) -> tuple[str, str, object]:
-    """(topology text, scalar type, parameters as a float64 numpy array) of a ctnn weights file, checked whole."""
+# Scalar codes of weights files other than float's and double's (byte 12; include/ctnn/io/weights.hpp).
+QUANTIZED_CODE = 1  # ctnn::QuantizedNetwork, include/ctnn/io/quantized_weights.hpp
+BFLOAT16_CODE = 0x12  # ctnn::BFloat16Network, include/ctnn/io/weights16.hpp
+# scalar code -> (kind, bytes of one unit of the count field): float and double count parameters, the others bytes.
+FILE_KINDS = {4: ("float", 4), 8: ("double", 8), QUANTIZED_CODE: ("quantized", 1), BFLOAT16_CODE: ("bfloat16", 1)}
+# A quantized network's requantizer id -> bytes of one output unit's multiplier (f32, or i32 multiplier and i32 shift).
+REQUANTIZERS = {"float": 4, "fixed_point": 8}
+# Activations whose quantized layers carry a 256-entry table.
+TABLE_ACTIVATIONS = ("tanh", "sigmoid")
+
+
+@dataclass
+class QuantizedLayer:
+    """One layer of a quantized network's file (include/ctnn/io/quantized_weights.hpp), every value as stored."""
+
+    linear_qparams: tuple[float, int]  # (scale, zero point) of the Linear's output (with ReLU: after it)
+    output_qparams: tuple[float, int]  # (scale, zero point) of the layer's output
+    weight_scales: object  # float32 array (out,)
+    bias: object  # int32 array (out,): at s_in s_w[o], the input's zero point folded in
+    multipliers: object  # requantizer "float": float32 (out,); "fixed_point": int32 (out, 2), [multiplier, shift]
+    weights: object  # int8 array (out, in)
+    table: object  # uint8 array (256,) for tanh and sigmoid layers, else None
+
+
+@dataclass
+class BFloat16Layer:
+    """One layer of a bfloat16 network's file (include/ctnn/io/weights16.hpp), every value as stored."""
+
+    weight_bits: object  # uint16 array (out, in): each weight's bfloat16 pattern
+    bias: object  # float32 array (out,)
+    slopes: object  # float32 array (out,) for a prelu layer, else None
+
+    @property
+    def weight(self):
+        """The weights widened to float32 (exact: a bfloat16 is the upper half of a float32's bits)."""
+        import numpy as np  # noqa: PLC0415
+
+        return (self.weight_bits.astype(np.uint32) << 16).view(np.float32)
+
+
+@dataclass
+class WeightsFile:
+    """A ctnn weights file as read_weights_file() reads it, checked whole.
+
+    kind is "float" or "double" (`parameters`: every parameter in the canonical order, float64, exact), "quantized"
+    (`requantizer`, `input_qparams` and `layers` of QuantizedLayer) or "bfloat16" (`layers` of BFloat16Layer).
+    `text` is the file's topology text, `network_text` the float network's ("float;2;16:tanh;1:sigmoid"), the same
+    for float and double files.
+    """
+
+    path: str
+    scalar_code: int
+    kind: str
+    text: str
+    network_text: str
+    parameters: object = None
+    requantizer: str | None = None
+    input_qparams: tuple[float, int] | None = None
+    layers: list = field(default_factory=list)
+
+
+def _layer_shapes(network_text: str) -> list[tuple[int, int, str]]:
+    """(inputs, units, activation id) of each layer of a float network's topology text."""
+    _, inputs, layers = parse_topology(network_text)
+    shapes = []
+    for units, activation in layers:
+        shapes.append((inputs, units, activation))
+        inputs = units
+    return shapes
+
+
+def _payload_bytes(kind: str, network_text: str, requantizer: str | None) -> int:
+    """The count field of a quantized or bfloat16 network's file: the bytes of its parameters."""
+    total = 8 if kind == "quantized" else 0  # the input's qparams
+    for inputs, units, activation in _layer_shapes(network_text):
+        prelu = activation.startswith("prelu(")
+        if kind == "quantized":
+            total += 16 + units * (8 + REQUANTIZERS[requantizer]) + units * inputs
+            total += 256 if activation in TABLE_ACTIVATIONS else 0
+        else:
+            total += 2 * inputs * units + 4 * units + (4 * units if prelu else 0)
+    return total
+
+
+def read_weights_file(path) -> WeightsFile:
+    """Reads a ctnn weights file of any scalar type (float, double, quantized int8, bfloat16), checked whole as ctnn's
+    io::load checks it: magic, format version, header, CRC-32, length, the topology text against the scalar code and
+    the count against the topology. Every failure is an InteropError whose message names the file and says what is
+    wrong (as io::Status's messages do). The values are returned as stored: ctnn's loader checks a quantized file's
+    scales, zero points and multipliers too, this reader does not."""
     import numpy as np  # noqa: PLC0415
 
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
         raise InteropError(f"{path} does not exist") from None
+    except IsADirectoryError:
+        raise InteropError(f"cannot read {path}: it is a directory") from None
     except OSError as error:
         raise InteropError(f"cannot read {path}: {error.strerror}") from None
-    if not data.startswith(MAGIC[:len(data)]) or (len(data) >= 8 and data[:8] != MAGIC):
-        raise InteropError(f"{path} is not a ctnn weights file: it does not start with the magic bytes")
-    if len(data) < 20:
-        raise InteropError(f"{path} is truncated: it ends after {len(data)} bytes, inside the header")
-    version, code, reserved, length = struct.unpack_from("<IB3sI", data, 8)
+    size = len(data)
+
+    def truncated(where: str):
+        return InteropError(f"{path} is truncated: it ends after {size} byte{'' if size == 1 else 's'}, {where}")
+
+    if data[:8] != MAGIC[:size]:
+        raise InteropError(f'{path} is not a ctnn weights file: it does not start with the magic bytes "CTNN\\0WTS"')
+    if size == 0:
+        raise InteropError(f"{path} is empty")
+    if size < 8:
+        raise truncated("inside the magic bytes")
+    if size < 12:
+        raise truncated("inside the format version")
+    (version,) = struct.unpack_from("<I", data, 8)
     if version != FORMAT_VERSION:
         raise InteropError(f"{path} has format version {version}; this tool reads version {FORMAT_VERSION} only")
-    if len(data) < 28 + length:
-        raise InteropError(f"{path} is truncated: it ends inside the topology text or the parameter count")
+    if size < 20:
+        raise truncated("inside the header")
+    code, reserved, length = struct.unpack_from("<B3sI", data, 12)
+    header = 20 + length + 8
+    if size < header:
+        raise truncated("inside the topology text or the parameter count")
     (count,) = struct.unpack_from("<Q", data, 20 + length)
-    size = {4: 4, 8: 8}.get(code)
-    promised = 28 + length + count * size + 4 if size else None
-    if zlib.crc32(data[:-4]) != struct.unpack_from("<I", data, len(data) - 4)[0]:
-        if promised is not None and len(data) < promised:
-            raise InteropError(f"{path} is truncated: it has {len(data)} of the {promised} bytes its header announces")
-        raise InteropError(f"{path} is corrupted: its CRC-32 does not match its content")
-    if size is None or reserved != b"\0\0\0":
-        raise InteropError(f"{path} has a malformed header")
-    text = data[20:20 + length].decode("ascii")
-    scalar = "float" if code == 4 else "double"
-    if not text.startswith(scalar + ";"):
-        raise InteropError(f"{path}: the topology '{text}' does not match the scalar type code {code}")
-    if count != parameter_count(text):
-        raise InteropError(f"{path} holds {count} parameters, but '{text}' has {parameter_count(text)}")
-    if len(data) != promised:
-        raise InteropError(f"{path} has {len(data)} bytes, not the {promised} its header announces")
-    values = np.frombuffer(data, dtype=NUMPY_TYPES[scalar], count=count, offset=28 + length).astype(np.float64)
-    return text, scalar, values
+    kind, unit = FILE_KINDS.get(code, (None, 0))
+    promised = header + count * unit + 4 if unit else None
+    if size < 4 or zlib.crc32(data[:-4]) != struct.unpack_from("<I", data, size - 4)[0]:
+        if promised is not None and size < promised:
+            raise InteropError(f"{path} is truncated: it has {size} of the {promised} bytes its header announces")
+        stored, computed = struct.unpack_from("<I", data, size - 4)[0], zlib.crc32(data[:-4])
+        raise InteropError(f"{path} is corrupted: its CRC-32 is 0x{stored:08x} but its content's is 0x{computed:08x}")
+    if kind is None:
+        raise InteropError(f"{path} has a malformed header: scalar type code {code} is none of ctnn's "
+                           f"({', '.join(f'{c} {k}' for c, (k, _) in FILE_KINDS.items())})")
+    if reserved != b"\0\0\0":
+        raise InteropError(f"{path} has a malformed header: its reserved bytes are not zero")
+    try:
+        text = data[20:20 + length].decode("ascii")
+    except UnicodeDecodeError:
+        raise InteropError(f"{path}: its topology text is not ASCII") from None
+
+    # The text must be one of the code's kind: "float;...", "double;...", "quantized(<requantizer>);float;...",
+    # "bfloat16;float;...".
+    requantizer = None
+    network_text = text
+    if kind == "quantized":
+        prefix, sep, network_text = text.partition(");")
+        requantizer = prefix[len("quantized("):] if prefix.startswith("quantized(") and sep else None
+        if requantizer is None:
+            raise InteropError(f"{path}: the topology '{text}' does not match the scalar type code {code} (quantized)")
+        if requantizer not in REQUANTIZERS:
+            raise InteropError(f"{path}: the topology '{text}' names the requantizer '{requantizer}', not one of "
+                               f"ctnn's ({', '.join(REQUANTIZERS)})")
+    elif kind == "bfloat16":
+        prefix, _, network_text = text.partition(";")
+        if prefix != "bfloat16":
+            raise InteropError(f"{path}: the topology '{text}' does not match the scalar type code {code} (bfloat16)")
+    wanted_scalar = kind if kind in ("float", "double") else "float"
+    if not network_text.startswith(wanted_scalar + ";"):
+        raise InteropError(f"{path}: the topology '{text}' does not match the scalar type code {code} ({kind})")
+    try:
+        shapes = _layer_shapes(network_text)
+    except InteropError as error:
+        raise InteropError(f"{path}: {error}") from None
+    if kind in ("float", "double"):
+        expected, noun = parameter_count(network_text), "parameters"
+    else:
+        expected, noun = _payload_bytes(kind, network_text, requantizer), "bytes of parameters"
+    if count != expected:
+        raise InteropError(f"{path} holds {count} {noun}, but '{text}' has {expected}")
+    if size != promised:
+        raise InteropError(f"{path} has {size} bytes, not the {promised} its header announces")
+
+    result = WeightsFile(str(path), code, kind, text, network_text)
+    at = header
+
+    def take(dtype: str, n: int):
+        nonlocal at
+        values = np.frombuffer(data, dtype=dtype, count=n, offset=at).copy()
+        at += values.nbytes
+        return values
+
+    def qparams():
+        scale, zero_point = struct.unpack_from("<fi", data, at)
+        take("u1", 8)
+        return (scale, zero_point)
+
+    if kind in ("float", "double"):
+        result.parameters = take(NUMPY_TYPES[kind], count).astype(np.float64)
+    elif kind == "quantized":
+        result.requantizer = requantizer
+        result.input_qparams = qparams()
+        for inputs, units, activation in shapes:
+            linear, output = qparams(), qparams()
+            scales, bias = take("<f4", units), take("<i4", units)
+            multipliers = take("<f4", units) if requantizer == "float" else take("<i4", 2 * units).reshape(units, 2)
+            weights = take("i1", units * inputs).reshape(units, inputs)
+            table = take("u1", 256) if activation in TABLE_ACTIVATIONS else None
+            result.layers.append(QuantizedLayer(linear, output, scales, bias, multipliers, weights, table))
+    else:
+        for inputs, units, activation in shapes:
+            weight_bits = take("<u2", units * inputs).reshape(units, inputs)
+            bias = take("<f4", units)
+            slopes = take("<f4", units) if activation.startswith("prelu(") else None
+            result.layers.append(BFloat16Layer(weight_bits, bias, slopes))
+    assert at == size - 4
+    return result
+
+
+def read_weights(path) -> tuple[str, str, object]:
+    """(topology text, scalar type, parameters as a float64 numpy array) of a float or double network's ctnn weights
+    file, checked whole (read_weights_file); a quantized or bfloat16 network's file is an InteropError."""
+    weights = read_weights_file(path)
+    if weights.kind not in ("float", "double"):
+        raise InteropError(f"{path} holds a {weights.kind} network ('{weights.text}'), not a float or double one; "
+                           "this needs a float or double network's weights file")
+    return weights.text, weights.kind, weights.parameters
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -89,6 +89,18 @@ public:
     /// Bytes of the buffers the batch forward(inputs, outputs) puts on the stack (Net's).
     static constexpr std::size_t batch_forward_stack_bytes = Net::batch_forward_stack_bytes;
 
+    /// Weights of the canonical order (sum over the layers of In x Out; no padding): the bfloat16 values.
+    static constexpr std::size_t weight_count = [] {
+        std::size_t count = 0;
+        detail::static_for<layer_count>([&](auto i) {
+            using L = typename layers::template at<i>;
+            count += L::input_size * L::output_size;
+        });
+        return count;
+    }();
+    /// Biases and PReLU slopes of the canonical order: the float values.
+    static constexpr std::size_t float_parameter_count = parameter_count - weight_count;
+
     /// Every weight and bias zero, PReLU slopes at their initial value (rounded `Net{}`).
     BFloat16Network() noexcept : BFloat16Network(Net{}) {}
 
@@ -124,6 +136,31 @@ public:
         return net;
     }
 
+    /// Copies every parameter out in Net's canonical order (PyTorch's nn.Sequential state_dict order), split by
+    /// type: `weights` gets each layer's weight [out][in] row-major as bfloat16 bit patterns, `float_parameters`
+    /// each layer's bias, then its PReLU slopes. Usable in a constant expression.
+    constexpr void read_parameters(std::span<std::uint16_t, weight_count> weights,
+                                   std::span<float, float_parameter_count> float_parameters) const noexcept {
+        copy_canonical<true>(weights_.data(), vectors_.data(), weights.data(), float_parameters.data());
+    }
+
+    /// Sets every parameter from the canonical order, split as read_parameters() splits it; the weights are taken
+    /// as they are (bit patterns: nothing is rounded). Usable in a constant expression.
+    constexpr void write_parameters(std::span<const std::uint16_t, weight_count> weights,
+                                    std::span<const float, float_parameter_count> float_parameters) noexcept {
+        copy_canonical<false>(weights.data(), float_parameters.data(), weights_.data(), vectors_.data());
+    }
+
+    /// A network of the given parameters (write_parameters()), in a constant expression too, so that exported
+    /// weights live in read-only memory: `constexpr Net16 net = Net16::from_parameters(weights, float_parameters);`.
+    [[nodiscard]] static constexpr BFloat16Network from_parameters(
+        std::span<const std::uint16_t, weight_count> weights,
+        std::span<const float, float_parameter_count> float_parameters) noexcept {
+        BFloat16Network net(zeroed);
+        net.write_parameters(weights, float_parameters);
+        return net;
+    }
+
     /// The output for one input, as Net::forward(x): inference mode (RReLU uses its mean slope),
     /// forward_stack_bytes of buffers on the stack.
     [[nodiscard]] output_type forward(const input_type& x) const noexcept {
@@ -151,6 +188,44 @@ public:
     friend constexpr bool operator==(const BFloat16Network&, const BFloat16Network&) = default;
 
 private:
+    // Every value zero, padding included: from_parameters' start, in a constant expression.
+    struct zeroed_t {};
+    static constexpr zeroed_t zeroed{};
+    constexpr explicit BFloat16Network(zeroed_t) noexcept {}
+
+    // Copies every weight and every bias and slope from `w` and `f` to `to_w` and `to_f`, where either the sources
+    // (write_parameters) or the destinations (read_parameters) are the storage, weights_ and vectors_, and the others
+    // the canonical order. Plain loops over pointers, as dense_layer::write_canonical: a constant expression (an
+    // exported network) then costs a few evaluation steps per parameter, which keeps 784-128-64-10 within clang's
+    // default limit.
+    template <bool FromStorage, class WeightIn, class FloatIn, class WeightOut, class FloatOut>
+    static constexpr void copy_canonical(WeightIn* w, FloatIn* f, WeightOut* to_w, FloatOut* to_f) noexcept {
+        detail::static_for<layer_count>([&](auto i) {
+            using L = typename layers::template at<i>;
+            constexpr std::size_t in = L::input_size, out = L::output_size;
+            // The storage index of weight [o][k] is weight_offsets[i] + k stride + o (dense_layer::weight_index).
+            constexpr std::size_t first = weight_offsets[i], stride = L::one_row ? 1 : L::padded_size;
+            constexpr std::size_t bias = bias_offset<i>, slope = bias + L::padded_size;
+            for (std::size_t o = 0; o < out; ++o) {
+                for (std::size_t k = 0; k < in; ++k) {
+                    if constexpr (FromStorage) {
+                        *to_w++ = w[first + k * stride + o];
+                    } else {
+                        to_w[first + k * stride + o] = *w++;
+                    }
+                }
+            }
+            for (std::size_t o = 0; o < (L::learned_slope ? 2 * out : out); ++o) {
+                const std::size_t s = o < out ? bias + o : slope + (o - out);  // the bias, then the slopes
+                if constexpr (FromStorage) {
+                    *to_f++ = f[s];
+                } else {
+                    to_f[s] = *f++;
+                }
+            }
+        });
+    }
+
     // Layer i's one-sample forward, for detail::forward_sample.
     auto layer_forward() const noexcept {
         return [this](auto i, const float* x, float* y) {

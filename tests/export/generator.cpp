@@ -6,7 +6,9 @@
 // writes <directory>/exported_float.hpp (namespace exported_float), <directory>/exported_double.hpp (namespace
 // exported_double), <directory>/exported_large.hpp (namespace exported_large: 109,386 parameters, which clang must
 // build with its default constexpr limits), two quantized networks, exported_q_small.hpp (3-8-6-1 Tanh, Linear,
-// Sigmoid; FixedPointRequantizer) and exported_q_large.hpp (784-128-64-10 ReLU, Softmax; FloatRequantizer), and
+// Sigmoid; FixedPointRequantizer) and exported_q_large.hpp (784-128-64-10 ReLU, Softmax; FloatRequantizer), two
+// networks of bfloat16 weights, exported_bf16.hpp (the float network of exported_float.hpp, other weights, rounded)
+// and exported_bf16_large.hpp (784-128-64-10), and
 // <directory>/expected.txt, one line per sample: the network's name, its inputs, then its outputs, every value as a C
 // hexadecimal floating-point number (exact), and for a quantized network every quantum of forward_quanta (decimal).
 // tests/export/consumer.cpp checks that the exported networks reproduce these outputs (and quanta) bit for bit.
@@ -21,6 +23,7 @@
 #include <ratio>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -36,9 +39,11 @@ using DoubleNet =
 using LargeNet = ctnn::Network<float, ctnn::Input<784>, ctnn::Dense<128, ctnn::ReLU>, ctnn::Dense<64, ctnn::ReLU>,
                                ctnn::Dense<10, ctnn::Softmax>>;
 
-template <class Net>
+/// Exports `Net` initialised from `seed`, or with `Bfloat16` its ctnn::BFloat16Network.
+template <class Net, bool Bfloat16 = false>
 bool generate(const std::filesystem::path& directory, const char* name, std::uint64_t seed, std::FILE* expected) {
     using T = typename Net::value_type;
+    using Exported = std::conditional_t<Bfloat16, ctnn::BFloat16Network<Net>, Net>;
     static Net net;  // static: the large network does not belong on the stack
     ctnn::Random random(seed);
     ctnn::init::normal_inverse_fan_in(net, random);
@@ -47,7 +52,9 @@ bool generate(const std::filesystem::path& directory, const char* name, std::uin
         if (net.parameter(k) == T(0.25)) net.set_parameter(k, random.uniform<T>(T(0.05), T(0.5)));
     }
 
-    const ctnn::io::Status status = ctnn::io::export_header(net, directory / (std::string(name) + ".hpp"), name);
+    static Exported exported;
+    exported = Exported(net);
+    const ctnn::io::Status status = ctnn::io::export_header(exported, directory / (std::string(name) + ".hpp"), name);
     if (!status) {
         std::fprintf(stderr, "export_generator: %s\n", status.message().c_str());
         return false;
@@ -55,7 +62,7 @@ bool generate(const std::filesystem::path& directory, const char* name, std::uin
     for (int sample = 0; sample < 16; ++sample) {
         typename Net::input_type x;
         for (auto& v : x) v = random.normal<T>(T(0), T(2));
-        const auto y = net.forward(x);
+        const auto y = exported.forward(x);
         std::fprintf(expected, "%s", name);
         for (T v : x) std::fprintf(expected, " %a", static_cast<double>(v));
         for (T v : y) std::fprintf(expected, " %a", static_cast<double>(v));
@@ -123,7 +130,9 @@ int main(int argc, char** argv) {
                     generate<DoubleNet>(directory, "exported_double", 42, expected) &&
                     generate<LargeNet>(directory, "exported_large", 43, expected) &&
                     generate_quantized<QuantizedSmall>(directory, "exported_q_small", 44, expected) &&
-                    generate_quantized<QuantizedLarge>(directory, "exported_q_large", 45, expected);
+                    generate_quantized<QuantizedLarge>(directory, "exported_q_large", 45, expected) &&
+                    generate<FloatNet, true>(directory, "exported_bf16", 46, expected) &&
+                    generate<LargeNet, true>(directory, "exported_bf16_large", 47, expected);
     const bool closed = std::fclose(expected) == 0;
     if (ok && closed) std::printf("export_generator: wrote the headers and expected.txt to %s\n", argv[1]);
     return ok && closed ? 0 : 1;

@@ -1,5 +1,5 @@
-// Fuzz target for the weights-file loaders (ctnn/io/weights.hpp, and ctnn/io/quantized_weights.hpp for quantized
-// networks). Every input is loaded into each network of
+// Fuzz target for the weights-file loaders (ctnn/io/weights.hpp, ctnn/io/quantized_weights.hpp for quantized
+// networks, ctnn/io/weights16.hpp for networks of bfloat16 weights). Every input is loaded into each network of
 // weights_networks.hpp twice over: as it is, and resealed (its last 4 bytes replaced by the CRC-32 of the rest), since
 // almost every mutation breaks the checksum and the checks behind it would otherwise go unexplored. Each of those is
 // loaded from memory (from_weights_bytes) and from a file (load), and these must hold:
@@ -14,6 +14,7 @@
 
 #include <ctnn/io/quantized_weights.hpp>
 #include <ctnn/io/weights.hpp>
+#include <ctnn/io/weights16.hpp>
 
 #include "fuzz/fuzz_target.hpp"
 #include "fuzz/weights_networks.hpp"
@@ -79,11 +80,20 @@ const ScratchFile& scratch() {
     return file;
 }
 
-/// A float network's parameters, or a quantized network's every byte (it has no padding: storage_bytes), as bytes
-/// that see NaN payloads and signed zeros.
+/// A float network's parameters, a quantized network's every byte (it has no padding: storage_bytes), or a bfloat16
+/// network's weight patterns and float parameters, as bytes that see NaN payloads and signed zeros.
 template <class Net>
 std::vector<std::byte> state_bits(const Net& net) {
-    if constexpr (ctnn::io::QuantizedNetworkType<Net>) {
+    if constexpr (ctnn::io::Weights16NetworkType<Net>) {
+        std::vector<std::uint16_t> w(Net::weight_count);
+        std::vector<float> f(Net::float_parameter_count);
+        net.read_parameters(std::span<std::uint16_t, Net::weight_count>(w.data(), w.size()),
+                            std::span<float, Net::float_parameter_count>(f.data(), f.size()));
+        std::vector<std::byte> bits(w.size() * 2 + f.size() * 4);
+        std::memcpy(bits.data(), w.data(), w.size() * 2);
+        std::memcpy(bits.data() + w.size() * 2, f.data(), f.size() * 4);
+        return bits;
+    } else if constexpr (ctnn::io::QuantizedNetworkType<Net>) {
         static_assert(sizeof(Net) == Net::storage_bytes);
         std::vector<std::byte> bits(sizeof(Net));
         std::memcpy(bits.data(), &net, sizeof(Net));

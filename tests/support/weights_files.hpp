@@ -72,4 +72,50 @@ inline void reseal(std::vector<std::byte>& bytes) {
     for (std::size_t k = 0; k < 4; ++k) bytes[bytes.size() - 4 + k] = static_cast<std::byte>((crc >> (8 * k)) & 0xFF);
 }
 
+/// Checks that a weights file is refused, with the network left unchanged, for the faults of any network's file: every
+/// truncation (past the magic: truncated or checksum_mismatch), every flipped bit, another format version
+/// (unsupported_version), a count field one less (parameter_count_mismatch), bytes after the checksum and a wrong magic
+/// (not_a_weights_file). `load(bytes)` loads `bytes` into a copy of a network, REQUIREs that a failure leaves the copy
+/// unchanged and names the file, and returns the Status.
+template <class Load>
+void check_refuses_faults(const std::vector<std::byte>& bytes, Load load) {
+    using Kind = ctnn::io::Status::Kind;
+    for (std::size_t n = 0; n < bytes.size(); ++n) {
+        const ctnn::io::Status status = load(std::span<const std::byte>(bytes).first(n));
+        INFO(n << " bytes: " << status.message());
+        REQUIRE(!status);
+        if (n >= 8) REQUIRE((status.kind() == Kind::truncated || status.kind() == Kind::checksum_mismatch));
+    }
+    for (std::size_t bit = 0; bit < 8 * bytes.size(); ++bit) {
+        std::vector<std::byte> flipped = bytes;
+        flipped[bit / 8] ^= static_cast<std::byte>(1u << (bit % 8));
+        const ctnn::io::Status status = load(flipped);
+        INFO("bit " << bit << ": " << status.message());
+        REQUIRE(!status);
+    }
+    const auto expect = [&](std::vector<std::byte> edited, Kind kind, bool resealed = true) {
+        if (resealed) reseal(edited);
+        const ctnn::io::Status status = load(edited);
+        INFO(status.message());
+        CHECK(status.kind() == kind);
+        return status.message();
+    };
+    std::vector<std::byte> edited = bytes;
+    edited[8] = std::byte{2};  // version 2
+    expect(edited, Kind::unsupported_version);
+    const std::size_t count_at = 20 + static_cast<std::size_t>(std::to_integer<unsigned>(bytes[16]) +
+                                                               (std::to_integer<unsigned>(bytes[17]) << 8));
+    std::uint64_t count = 0;
+    for (std::size_t k = 0; k < 8; ++k) count |= std::to_integer<std::uint64_t>(bytes[count_at + k]) << (8 * k);
+    edited = bytes;
+    for (std::size_t k = 0; k < 8; ++k) edited[count_at + k] = static_cast<std::byte>(((count - 1) >> (8 * k)) & 0xFF);
+    expect(edited, Kind::parameter_count_mismatch);
+    edited = bytes;
+    edited.insert(edited.end(), 6, std::byte{0});
+    expect(edited, Kind::not_a_weights_file);
+    edited = bytes;
+    edited[5] = std::byte{'X'};
+    expect(edited, Kind::not_a_weights_file, false);
+}
+
 }  // namespace ctnn_test

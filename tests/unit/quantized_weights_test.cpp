@@ -234,74 +234,37 @@ TEST_CASE("Loading a quantized network's file fails for another topology, requan
     }
 }
 
-TEST_CASE("Loading a quantized network's file fails for every truncation and every flipped bit",
+TEST_CASE("Loading a quantized network's file fails with the float format's kinds, leaving the network unchanged",
           "[io][quantized][errors]") {
     const auto q = quantized_network<FixedPointRequantizer, TanhNet>(41);
     const auto other = quantized_network<FixedPointRequantizer, TanhNet>(42);
-    const std::vector<std::byte> bytes = io::to_weights_bytes(q);
-    for (std::size_t n = 0; n < bytes.size(); ++n) {
+    const auto load = [&](std::span<const std::byte> bytes) {
         auto net = other;
-        const io::Status status = io::from_weights_bytes(net, std::span(bytes).first(n), "q.ctnn");
-        INFO(n << " bytes: " << status.message());
-        REQUIRE(!status);
-        // Past the magic, a shortened file is truncated, or (its last 4 bytes no checksum) corrupted.
-        if (n >= 8) REQUIRE((status.kind() == Kind::truncated || status.kind() == Kind::checksum_mismatch));
+        io::Status status = io::from_weights_bytes(net, bytes, "q.ctnn");
+        REQUIRE(status.message().find("q.ctnn") != std::string::npos);
         REQUIRE(same_object(net, other));
-    }
-    for (std::size_t bit = 0; bit < 8 * bytes.size(); ++bit) {
-        std::vector<std::byte> flipped = bytes;
-        flipped[bit / 8] ^= static_cast<std::byte>(1u << (bit % 8));
-        auto net = other;
-        const io::Status status = io::from_weights_bytes(net, flipped, "q.ctnn");
-        INFO("bit " << bit << ": " << status.message());
-        REQUIRE(!status);
-        REQUIRE(same_object(net, other));
-    }
-}
-
-TEST_CASE("Loading a quantized network's file fails with the float format's kinds", "[io][quantized][errors]") {
-    const auto q = quantized_network<FloatRequantizer, ReluNet>(51);
-    const auto other = quantized_network<FloatRequantizer, ReluNet>(52);
+        return status;
+    };
     const std::vector<std::byte> bytes = io::to_weights_bytes(q);
-    const std::size_t text_size = u32_at(bytes, 16);
-    TemporaryDirectory dir;
+    ctnn_test::check_refuses_faults(bytes, load);
+    CHECK(load(std::span(bytes).first(bytes.size() - 1)).kind() == Kind::truncated);
 
-    SECTION("a missing file, a directory") {
+    SECTION("a missing file, a directory, a truncated file") {
+        TemporaryDirectory dir;
         auto net = other;
         CHECK(io::load(net, dir / "missing.ctnn").kind() == Kind::file_not_found);
         CHECK(io::load(net, dir.path()).kind() == Kind::unreadable);
+        write_bytes(dir / "q.ctnn", std::span(bytes).first(bytes.size() - 1));
+        CHECK(io::load(net, dir / "q.ctnn").kind() == Kind::truncated);
         CHECK(same_object(net, other));
     }
-    SECTION("another format version") {
+    SECTION("another count: in bytes of parameters") {
         std::vector<std::byte> edited = bytes;
-        put_u32(edited, 8, 2);
-        reseal(edited);
-        load_expecting(other, edited, Kind::unsupported_version);
-    }
-    SECTION("another count") {
-        std::vector<std::byte> edited = bytes;
+        const std::size_t text_size = u32_at(bytes, 16);
         put_u32(edited, 20 + text_size, u32_at(bytes, 20 + text_size) - 1);
         reseal(edited);
         const std::string message = load_expecting(other, edited, Kind::parameter_count_mismatch);
         CHECK(message.find("bytes of parameters") != std::string::npos);
-    }
-    SECTION("bytes after the checksum") {
-        std::vector<std::byte> longer = bytes;
-        longer.push_back(std::byte{0});
-        longer.insert(longer.end(), 4, std::byte{0});
-        reseal(longer);
-        load_expecting(other, longer, Kind::not_a_weights_file);
-    }
-    SECTION("no magic") {
-        std::vector<std::byte> edited = bytes;
-        edited[5] = std::byte{'X'};
-        load_expecting(other, edited, Kind::not_a_weights_file);
-    }
-    SECTION("from a file, as from memory") {
-        write_bytes(dir / "q.ctnn", std::span(bytes).first(bytes.size() - 1));
-        auto net = other;
-        CHECK(io::load(net, dir / "q.ctnn").kind() == Kind::truncated);
-        CHECK(same_object(net, other));
     }
 }
 

@@ -290,11 +290,9 @@ Status save(const Q& net, const std::filesystem::path& path) {
 /// topology or requantizer), parameter_count_mismatch, truncated, checksum_mismatch), or invalid_parameter.
 template <QuantizedNetworkType Q>
 Status load(Q& net, const std::filesystem::path& path) {
-    std::vector<std::byte> prefix;
-    detail::weights_source source;
-    const std::uint64_t keep = detail::weights_layout_of<Q>().file_size() + 4096;
-    if (Status status = detail::read_weights_source(path, keep, prefix, source); !status) return status;
-    return detail::decode_quantized_weights(net, source);
+    return detail::load_weights_file(
+        path, detail::weights_layout_of<Q>().file_size(),
+        [&](const detail::weights_source& source) { return detail::decode_quantized_weights(net, source); });
 }
 
 }  // namespace ctnn::io

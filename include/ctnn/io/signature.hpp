@@ -21,6 +21,9 @@
 /// A quantized network (ctnn::QuantizedNetwork<Net, Requantizer>) is spelt
 /// `quantized(<requantizer id>);<Net's text>`, e.g. `quantized(fixed_point);float;2;16:tanh;1:sigmoid`, with the
 /// requantizer's id `float` (ctnn::FloatRequantizer) or `fixed_point` (ctnn::FixedPointRequantizer).
+///
+/// A network of 16-bit floating-point weights (ctnn::BFloat16Network<Net>) is spelt `<format id>;<Net's text>`, e.g.
+/// `bfloat16;float;2;16:tanh;1:sigmoid` (Weights16Format).
 
 #include "ctnn/config.hpp"
 
@@ -29,6 +32,7 @@
 #endif
 
 #include "ctnn/activation.hpp"
+#include "ctnn/bfloat16_network.hpp"
 #include "ctnn/detail/static_for.hpp"
 #include "ctnn/network.hpp"
 #include "ctnn/quantized_network.hpp"
@@ -479,6 +483,71 @@ template <QuantizedNetworkType Q>
     return "ctnn::QuantizedNetwork<" + cpp_type<typename Q::network_type>() + ", " +
            RequantizerSpelling<typename Q::requantizer_type>::cpp_name() + '>';
 }
+
+/// A 16-bit floating-point format of network weights, as weights files and C++ spell it. A network of such weights
+/// stores each weight as its 16-bit pattern (std::uint16_t) and its biases and PReLU slopes as float, and has the
+/// members of ctnn::BFloat16Network that io uses: network_type (the float network), weight_count,
+/// float_parameter_count, read_parameters / write_parameters / from_parameters of (weights, float parameters).
+/// Another format plugs in with a Weights16Format of its own (a new scalar code), an entry in weights16_formats and a
+/// Weights16Spelling specialisation.
+struct Weights16Format {
+    unsigned scalar_code;           ///< byte 12 of its weights files (ctnn/io/weights.hpp)
+    std::string_view id;            ///< the topology text's first field: `bfloat16;float;2;...`
+    std::string_view cpp_template;  ///< the network's class template, e.g. `ctnn::BFloat16Network`
+};
+
+/// bfloat16 weights (ctnn::BFloat16Network): scalar code 0x12. A code's low 4 bits are the bytes of one value, its
+/// high 4 bits tell formats of one size apart; 2 is left for IEEE 754 binary16, as 4 and 8 are binary32 and binary64.
+inline constexpr Weights16Format bfloat16_weights{0x12, "bfloat16", "ctnn::BFloat16Network"};
+
+/// Every 16-bit weight format, for readers that meet any of them.
+inline constexpr Weights16Format weights16_formats[] = {bfloat16_weights};
+
+/// The 16-bit weight format of the network type `N`, as `format`; none (no member) for other types.
+template <class N>
+struct Weights16Spelling {};
+template <class Net>
+struct Weights16Spelling<BFloat16Network<Net>> {
+    static constexpr const Weights16Format& format = bfloat16_weights;
+};
+
+/// A network of 16-bit floating-point weights: anything declared as ctnn::BFloat16Network<...>.
+template <class N>
+concept Weights16NetworkType = requires {
+    Weights16Spelling<std::remove_cv_t<N>>::format;
+};
+
+/// The topology text of a network of 16-bit weights, e.g. `bfloat16;float;2;16:tanh;1:sigmoid`.
+template <Weights16NetworkType N>
+[[nodiscard]] std::string signature() {
+    return std::string(Weights16Spelling<N>::format.id) + ';' + signature<typename N::network_type>();
+}
+
+/// The C++ type of a network of 16-bit weights: `ctnn::BFloat16Network<ctnn::Network<float, ...>>`.
+template <Weights16NetworkType N>
+[[nodiscard]] std::string cpp_type() {
+    return std::string(Weights16Spelling<N>::format.cpp_template) + '<' + cpp_type<typename N::network_type>() + '>';
+}
+
+namespace detail {
+
+/// A 16-bit weight network's text split into its format and the float network's text; nullopt for a text without a
+/// format's `<id>;` prefix.
+struct weights16_text_parts {
+    const Weights16Format* format;
+    std::string_view network;
+};
+inline std::optional<weights16_text_parts> split_weights16_text(std::string_view text) {
+    for (const Weights16Format& format : weights16_formats) {
+        if (text.size() > format.id.size() && text.substr(0, format.id.size()) == format.id &&
+            text[format.id.size()] == ';') {
+            return weights16_text_parts{&format, text.substr(format.id.size() + 1)};
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace detail
 
 /// A C++ type as in messages: `ctnn::` only at the front,
 /// `ctnn::Network<float, Input<2>, Dense<8, Tanh>, Dense<1, Sigmoid>>`.

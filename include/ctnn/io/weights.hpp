@@ -11,7 +11,8 @@
 ///     0          8     magic bytes "CTNN\0WTS" (43 54 4E 4E 00 57 54 53)
 ///     8          4     format version, u32 (1)
 ///     12         1     scalar type, u8: 4 = float, 8 = double (the size of one parameter); 1 = a
-///                      quantized network (ctnn/io/quantized_weights.hpp: P counts bytes)
+///                      quantized network (ctnn/io/quantized_weights.hpp: P counts bytes); 0x12 =
+///                      bfloat16 weights (ctnn/io/weights16.hpp: P counts bytes)
 ///     13         3     reserved, zero
 ///     16         4     topology text length L, u32
 ///     20         L     topology text, ASCII, no terminator (ctnn/io/signature.hpp):
@@ -196,10 +197,31 @@ inline std::string weights_display_name(const std::filesystem::path& path) {
 }
 
 inline std::string scalar_code_name(unsigned code) {
+    for (const Weights16Format& format : weights16_formats) {
+        if (code == format.scalar_code) return std::string(format.id);
+    }
     return code == 4   ? "float"
            : code == 8 ? "double"
            : code == 1 ? "int8 (quantized)"
                        : "an unknown scalar type (code " + std::to_string(code) + ")";
+}
+
+/// The bytes of one unit of the count field P in a file of scalar type `code`: a parameter's (float, double), or 1
+/// where P counts bytes (quantized, 16-bit weights: parameters of several sizes); 0 for a code ctnn does not know.
+inline std::uint64_t count_unit_bytes(unsigned code) noexcept {
+    if (code == 1 || code == 4 || code == 8) return code;
+    for (const Weights16Format& format : weights16_formats) {
+        if (code == format.scalar_code) return 1;
+    }
+    return 0;
+}
+
+/// The scalar code that a topology text implies: 1 for a quantized network's, a 16-bit format's code for its
+/// `<id>;...` text, 4 or 8 for `float;...` or `double;...`; 0 for other texts.
+inline unsigned scalar_code_of_text(std::string_view text) {
+    if (split_quantized_text(text)) return 1;
+    if (const auto parts = split_weights16_text(text)) return parts->format->scalar_code;
+    return text.starts_with("float;") ? 4 : text.starts_with("double;") ? 8 : 0;
 }
 
 /// "1 byte", "2 bytes".
@@ -226,13 +248,26 @@ inline std::string describe_topology_text(std::string_view text) {
         const auto cpp = topology ? topology->cpp_type() : std::nullopt;
         if (cpp && requantizer) return short_cpp_type("ctnn::QuantizedNetwork<" + *cpp + ", " + *requantizer + '>');
     }
+    if (const auto parts = split_weights16_text(text)) {
+        const auto topology = Topology::parse(parts->network);
+        if (const auto cpp = topology ? topology->cpp_type() : std::nullopt) {
+            return short_cpp_type(std::string(parts->format->cpp_template) + '<' + *cpp + '>');
+        }
+    }
     return "the topology \"" + std::string(text.substr(0, 200)) + (text.size() > 200 ? "...\"" : "\"");
 }
 
 /// Where two topologies first differ, as a clause for a message (empty when no clause helps). For a quantized
-/// network, `expected_requantizer` is its requantizer's id.
+/// network, `expected_requantizer` is its requantizer's id; for a network of 16-bit weights, `expected_format` is its
+/// format.
 inline std::string topology_difference(std::string_view file_text, const Topology& expected,
-                                       std::string_view expected_requantizer = {}) {
+                                       std::string_view expected_requantizer = {},
+                                       const Weights16Format* expected_format = nullptr) {
+    if (expected_format != nullptr) {
+        const auto parts = split_weights16_text(file_text);
+        if (!parts || parts->format->scalar_code != expected_format->scalar_code) return {};
+        file_text = parts->network;
+    }
     if (!expected_requantizer.empty()) {
         const auto parts = split_quantized_text(file_text);
         if (!parts) return {};
@@ -284,17 +319,39 @@ struct weights_source {
 
 /// What a weights file must hold to load into a network type: the header's fields and how messages name the type.
 struct weights_layout {
-    unsigned scalar_code = 4;  ///< byte 12: 4 float, 8 double, 1 a quantized network
+    unsigned scalar_code = 4;  ///< byte 12: 4 float, 8 double, 1 a quantized network, a Weights16Format's code
     std::string text;          ///< the topology text
     std::string type;          ///< the network's C++ type, short (short_cpp_type), for messages
     Topology topology;         ///< the (float) network's topology, for messages
     std::string requantizer;   ///< a quantized network's requantizer id; empty otherwise
-    std::uint64_t count = 0;   ///< the count field: parameters, or (quantized) bytes of parameters
+    std::uint64_t count = 0;   ///< the count field: parameters, or (count_unit_bytes 1) bytes of parameters
     std::string count_noun;    ///< "parameters" or "bytes of parameters"
+    const Weights16Format* format = nullptr;  ///< a network of 16-bit weights' format; null otherwise
 
     /// The size in bytes of the whole file.
-    [[nodiscard]] std::uint64_t file_size() const noexcept { return 28 + text.size() + count * scalar_code + 4; }
+    [[nodiscard]] std::uint64_t file_size() const noexcept {
+        return 28 + text.size() + count * count_unit_bytes(scalar_code) + 4;
+    }
 };
+
+/// Why a file of scalar type `code` and topology text `text` cannot load into the network `expected` though both are
+/// the same float network, one with 16-bit weights, as a clause for a message: how to convert it (empty otherwise).
+/// Loading never converts: a float file would have to be rounded, which a load must not do silently.
+inline std::string conversion_hint(unsigned code, std::string_view text, const weights_layout& expected) {
+    const auto parts = split_weights16_text(text);
+    if (expected.format == nullptr && parts && code == parts->format->scalar_code && parts->network == expected.text) {
+        const std::string network =
+            short_cpp_type(std::string(parts->format->cpp_template) + '<' + expected.type + '>');
+        return "; load it into " + network + " and call its to_float(), which widens each weight exactly";
+    }
+    if (expected.format != nullptr && (code == 4 || code == 8) &&
+        text == std::string_view(expected.text).substr(expected.format->id.size() + 1)) {
+        const std::string float_type = describe_topology_text(text);
+        return "; load it into " + float_type + " and construct " + expected.type +
+               " from that network, which rounds each weight to " + std::string(expected.format->id);
+    }
+    return {};
+}
 
 /// The layout of a weights file for `Net`.
 template <class Net>
@@ -359,7 +416,7 @@ inline Status check_weights(const weights_source& source, const weights_layout& 
     const std::string_view text(reinterpret_cast<const char*>(bytes.data() + 20),
                                 static_cast<std::size_t>(text_length));
     const std::uint64_t count = read_little_endian<std::uint64_t>(bytes, static_cast<std::size_t>(20 + text_length));
-    const std::uint64_t scalar_size = scalar_code == 1 || scalar_code == 4 || scalar_code == 8 ? scalar_code : 0;
+    const std::uint64_t scalar_size = count_unit_bytes(scalar_code);
     // The size the header promises; "more than any size" when the count is absurd.
     const std::uint64_t promised =
         scalar_size == 0 || count > (std::numeric_limits<std::uint64_t>::max() - header_size - 4) / scalar_size
@@ -377,27 +434,23 @@ inline Status check_weights(const weights_source& source, const weights_layout& 
 
     // An intact file: now its header can be trusted.
     if (scalar_size == 0 || !reserved_zero) {
-        return Status(
-            Kind::not_a_weights_file,
-            name + " has a malformed header: " +
-                (scalar_size == 0 ? "scalar type code " + std::to_string(scalar_code) + " is neither 1, 4 nor 8"
-                                  : std::string("its reserved bytes are not zero")));
+        return Status(Kind::not_a_weights_file,
+                      name + " has a malformed header: " +
+                          (scalar_size == 0 ? "scalar type code " + std::to_string(scalar_code) + " is none of ctnn's"
+                                            : std::string("its reserved bytes are not zero")));
     }
-    if (scalar_size != expected.scalar_code) {
+    if (scalar_code != expected.scalar_code) {
         // The text names the scalar type too; say it separately only if the two disagree.
-        const std::string code_name = scalar_code_name(scalar_code);
-        const bool quantized_text = split_quantized_text(text).has_value();
-        const bool text_agrees = scalar_code == 1
-                                     ? quantized_text
-                                     : !quantized_text && text.substr(0, code_name.size() + 1) == code_name + ';';
-        return Status(Kind::scalar_type_mismatch, name + " was saved for " + describe_topology_text(text) +
-                                                      (text_agrees ? "" : " with " + code_name + " parameters") +
-                                                      ", not " + expected_type);
+        const bool text_agrees = scalar_code_of_text(text) == scalar_code;
+        return Status(Kind::scalar_type_mismatch,
+                      name + " was saved for " + describe_topology_text(text) +
+                          (text_agrees ? "" : " with " + scalar_code_name(scalar_code) + " parameters") + ", not " +
+                          expected_type + (text_agrees ? conversion_hint(scalar_code, text, expected) : ""));
     }
     if (text != expected.text) {
-        return Status(Kind::topology_mismatch, name + " was saved for " + describe_topology_text(text) + ", not " +
-                                                   expected_type +
-                                                   topology_difference(text, expected.topology, expected.requantizer));
+        return Status(Kind::topology_mismatch,
+                      name + " was saved for " + describe_topology_text(text) + ", not " + expected_type +
+                          topology_difference(text, expected.topology, expected.requantizer, expected.format));
     }
     if (count != expected.count) {
         return Status(Kind::parameter_count_mismatch, name + " holds " + std::to_string(count) + " " +
@@ -496,6 +549,16 @@ inline Status read_weights_source(const std::filesystem::path& path, std::uint64
         source.checksum_ok = source.computed_checksum == source.stored_checksum;
     }
     return {};
+}
+
+/// load() for any network type: reads the file `path`, keeping a little more than the `file_size` bytes of a file for
+/// the network (a far longer file is another network's), and returns `decode(source)`.
+template <class Decode>
+Status load_weights_file(const std::filesystem::path& path, std::uint64_t file_size, Decode&& decode) {
+    std::vector<std::byte> prefix;
+    weights_source source;
+    if (Status status = read_weights_source(path, file_size + 4096, prefix, source); !status) return status;
+    return decode(source);
 }
 
 /// A weights file held in memory, as load() sees a file: named `name`, its checksum checked.
@@ -614,14 +677,9 @@ template <NetworkType Net>
 Status load(Net& net, const std::filesystem::path& path) {
     static_assert(detail::is_weights_scalar<typename Net::value_type>,
                   "ctnn::io::load(net, path): only networks of float or double (IEEE 754) can be loaded");
-    // Keep at most a little more than a file for Net can hold.
-    std::vector<std::byte> prefix;
-    detail::weights_source source;
-    if (Status status = detail::read_weights_source(path, detail::weights_file_size<Net>() + 4096, prefix, source);
-        !status) {
-        return status;
-    }
-    return detail::decode_weights(net, source);
+    return detail::load_weights_file(path, detail::weights_file_size<Net>(), [&](const detail::weights_source& source) {
+        return detail::decode_weights(net, source);
+    });
 }
 
 }  // namespace ctnn::io

@@ -11,10 +11,12 @@
 //   tanh_q_float.hpp, tanh_q_fixed.hpp, softmax_q_float.hpp, softmax_q_fixed.hpp
 //                     tanh_net and softmax_net quantized to int8 (ctnn::quantize) with FloatRequantizer and
 //                     FixedPointRequantizer
+//   tanh_bf16.hpp     tanh_net with its weights rounded to bfloat16 (ctnn::BFloat16Network)
 // and reference.hpp (namespace reference): the inputs of the forward checks with the exact outputs (computed in long
 // double from the exported float parameters) and a rounding-error bound for each; the XOR recipe; the Adam batch and
 // the parameters after the Adam steps as the host computes them; the quantized networks' inputs with every quantum and
-// output of their passes. Every float is written as a hexadecimal literal, so
+// output of their passes; tanh_bf16's inputs with the exact outputs and bounds of its widened float network
+// (to_float()). Every float is written as a hexadecimal literal, so
 // the firmware reads the host's values bit for bit.
 //
 // The generator checks its own claims before writing them: the host's float forward passes (the SIMD kernels and
@@ -497,6 +499,19 @@ int main(int argc, char** argv) {
         quantized_reference<ctnn::FixedPointRequantizer, SoftmaxNet>(softmax_net, softmax_calibration, softmax_inputs,
                                                                      "softmax_q_fixed", directory, out);
     if (!quantized_ok) return 1;
+
+    // tanh_net with bfloat16 weights: its outputs are those of the float network of the widened weights, bit for bit
+    // (checked here on the host's kernels), so that network's exact outputs and bounds hold for it.
+    const auto tanh_bf16 = ctnn::to_bfloat16(tanh_net);
+    const TanhNet widened = tanh_bf16.to_float();
+    for (int s = 0; s < 64; ++s) {
+        const TanhNet::input_type x = {random.uniform<float>(-2, 2), random.uniform<float>(-2, 2)};
+        if (tanh_bf16.forward(x) != widened.forward(x)) return fail("tanh_bf16: not its to_float()'s outputs"), 1;
+    }
+    if (!export_network(tanh_bf16, directory, "tanh_bf16") ||
+        !forward_reference<TanhNet, ScalarTanhNet>(widened, tanh_shapes, "tanh_bf16", random, 2.0f, out)) {
+        return 1;
+    }
     out += "}  // namespace reference\n";
     const std::string path = (directory / "reference.hpp").string();
     std::FILE* file = std::fopen(path.c_str(), "w");

@@ -1,0 +1,222 @@
+// The C++ side of the weights-reader test (tests/interop/weights_reader_test.py): writes weights files of every
+// scalar type with ctnn::io::save, and beside each the fields the file must hold as the C++ network has them, for
+// tools/ctnn_io.py's read_weights_file to be compared against.
+//
+//   write_weights_files <directory>
+//   write_weights_files <directory> check <name> <file>   loads <file> into the network of <name> with io::load and
+//                                                         prints the Status kind (ok, truncated, ...) and message
+//
+// writes <name>.ctnn and <name>.fields for each network below. A .fields file has one line per field, the field's name
+// then its values as integers, every float as its IEEE 754 bits (exact, NaN payloads included):
+//   code <scalar code>
+//   text <topology text>
+//   parameters <bits ...>                                      float, double: every parameter, canonical order
+//   input_qparams <scale bits> <zero point>                    quantized
+//   layer <i> linear_qparams|output_qparams <scale bits> <zero point>
+//   layer <i> weight_scales|bias|weights|table <values ...>    weights [out][in] without padding; table if any
+//   layer <i> multipliers <float bits ...> | <multiplier shift ...>
+//   layer <i> weight_bits|bias_bits|slope_bits <values ...>    bfloat16: weights' patterns, biases' and slopes' bits
+
+#include <ctnn/ctnn.hpp>
+#include <ctnn/io/quantized_weights.hpp>
+#include <ctnn/io/weights.hpp>
+#include <ctnn/io/weights16.hpp>
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace {
+
+using ctnn::Dense;
+using ctnn::Input;
+
+using FloatNet = ctnn::Network<float, Input<3>, Dense<5, ctnn::PReLU>, Dense<4, ctnn::Tanh>, Dense<2, ctnn::Softmax>>;
+using DoubleNet =
+    ctnn::Network<double, Input<2>, Dense<3, ctnn::LeakyReLU::with<std::ratio<1, 10>>>, Dense<1, ctnn::Sigmoid>>;
+using QuantNet = ctnn::Network<float, Input<4>, Dense<6, ctnn::Tanh>, Dense<5, ctnn::ReLU>, Dense<3, ctnn::Sigmoid>>;
+using QFloat = ctnn::QuantizedNetwork<QuantNet, ctnn::FloatRequantizer>;
+using QFixed = ctnn::QuantizedNetwork<QuantNet, ctnn::FixedPointRequantizer>;
+using BF16 = ctnn::BFloat16Network<FloatNet>;
+
+template <class T>
+std::uint64_t bits(T value) {
+    if constexpr (sizeof(T) == 4) {
+        return std::bit_cast<std::uint32_t>(value);
+    } else {
+        return std::bit_cast<std::uint64_t>(value);
+    }
+}
+
+template <class Range, class F>
+void line(std::FILE* out, const std::string& name, const Range& values, F f) {
+    std::fprintf(out, "%s", name.c_str());
+    for (const auto& v : values) std::fprintf(out, " %s", std::to_string(f(v)).c_str());
+    std::fprintf(out, "\n");
+}
+
+template <class Net>
+Net random_network(std::uint64_t seed) {
+    Net net;
+    ctnn::Random random(seed);
+    ctnn::init::normal_inverse_fan_in(net, random);
+    using T = typename Net::value_type;
+    for (std::size_t k = 0; k < Net::parameter_count; ++k) {
+        if (net.parameter(k) == T(0.25)) net.set_parameter(k, random.uniform<T>(T(0.05), T(0.5)));
+    }
+    return net;
+}
+
+/// A float or double network: its parameters; the first few special values that must survive bit for bit.
+template <class Net>
+void fields(std::FILE* out, const Net& net) {
+    using T = typename Net::value_type;
+    std::vector<T> p(Net::parameter_count);
+    net.read_parameters(std::span<T, Net::parameter_count>(p.data(), p.size()));
+    line(out, "parameters", p, [](T v) { return bits(v); });
+}
+
+template <ctnn::io::QuantizedNetworkType Q>
+void fields(std::FILE* out, const Q& q) {
+    std::fprintf(out, "input_qparams %lld %d\n", static_cast<long long>(bits(q.input_qparams().scale)),
+                 q.input_qparams().zero_point);
+    ctnn::detail::static_for<Q::layer_count>([&](auto i) {
+        using L = typename Q::template layer_type<i>;
+        const auto& layer = q.template layer<i>();
+        const std::string at = "layer " + std::to_string(i) + ' ';
+        std::fprintf(out, "%slinear_qparams %lld %d\n", at.c_str(),
+                     static_cast<long long>(bits(layer.linear_qparams.scale)), layer.linear_qparams.zero_point);
+        std::fprintf(out, "%soutput_qparams %lld %d\n", at.c_str(),
+                     static_cast<long long>(bits(layer.output_qparams.scale)), layer.output_qparams.zero_point);
+        line(out, at + "weight_scales", layer.weight_scales, [](float v) { return bits(v); });
+        line(out, at + "bias", layer.bias, [](std::int32_t v) { return v; });
+        if constexpr (std::is_same_v<typename Q::requantizer_type, ctnn::FloatRequantizer>) {
+            line(out, at + "multipliers", layer.multipliers, [](float v) { return bits(v); });
+        } else {
+            std::vector<std::int64_t> m;
+            for (const auto& v : layer.multipliers) {
+                m.push_back(v.multiplier);
+                m.push_back(v.shift);
+            }
+            line(out, at + "multipliers", m, [](std::int64_t v) { return v; });
+        }
+        std::vector<int> w;
+        for (std::size_t o = 0; o < L::output_size; ++o) {
+            for (std::size_t k = 0; k < L::input_size; ++k) w.push_back(layer.weights[o * L::row_stride + k]);
+        }
+        line(out, at + "weights", w, [](int v) { return v; });
+        if constexpr (L::has_lookup_table)
+            line(out, at + "table", layer.lookup_table, [](std::uint8_t v) { return v; });
+    });
+}
+
+/// A bfloat16 network: per layer the weights' patterns, the biases' and slopes' bits, from to_float() (each weight
+/// widened exactly: its pattern is the upper half of the float's bits) and the float network's layout.
+template <ctnn::io::Weights16NetworkType N>
+void fields(std::FILE* out, const N& net) {
+    using Net = typename N::network_type;
+    const Net widened = net.to_float();
+    std::size_t k = 0;
+    ctnn::detail::static_for<Net::layer_count>([&](auto i) {
+        using L = typename Net::layers::template at<i>;
+        const std::string at = "layer " + std::to_string(i) + ' ';
+        std::vector<std::uint64_t> w, b, s;
+        for (std::size_t j = 0; j < L::input_size * L::output_size; ++j)
+            w.push_back(bits(widened.parameter(k++)) >> 16);
+        for (std::size_t j = 0; j < L::output_size; ++j) b.push_back(bits(widened.parameter(k++)));
+        if constexpr (L::learned_slope) {
+            for (std::size_t j = 0; j < L::output_size; ++j) s.push_back(bits(widened.parameter(k++)));
+        }
+        line(out, at + "weight_bits", w, [](std::uint64_t v) { return v; });
+        line(out, at + "bias_bits", b, [](std::uint64_t v) { return v; });
+        if (!s.empty()) line(out, at + "slope_bits", s, [](std::uint64_t v) { return v; });
+    });
+}
+
+template <class Net>
+bool write(const std::filesystem::path& directory, const std::string& name, const Net& net) {
+    const ctnn::io::Status status = ctnn::io::save(net, directory / (name + ".ctnn"));
+    if (!status) {
+        std::fprintf(stderr, "write_weights_files: %s\n", status.message().c_str());
+        return false;
+    }
+    const std::vector<std::byte> bytes = ctnn::io::to_weights_bytes(net);
+    std::FILE* out = std::fopen((directory / (name + ".fields")).string().c_str(), "w");
+    if (out == nullptr) return false;
+    std::fprintf(out, "code %u\n", std::to_integer<unsigned>(bytes[12]));
+    std::fprintf(out, "text %s\n", ctnn::io::signature<Net>().c_str());
+    fields(out, net);
+    return std::fclose(out) == 0;
+}
+
+template <class Q>
+Q quantized(std::uint64_t seed) {
+    const QuantNet net = random_network<QuantNet>(seed);
+    std::vector<QuantNet::input_type> calibration(64);
+    ctnn::Random random(seed);
+    for (auto& x : calibration) {
+        for (float& v : x) v = random.normal<float>(0.0f, 1.5f);
+    }
+    return ctnn::quantize<typename Q::requantizer_type>(net, std::span<const QuantNet::input_type>(calibration));
+}
+
+template <class Net>
+int check(const std::filesystem::path& file) {
+    static Net net;
+    const ctnn::io::Status status = ctnn::io::load(net, file);
+    std::printf("%s %s\n", std::string(ctnn::io::to_string(status.kind())).c_str(), status.message().c_str());
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2 && !(argc == 5 && std::strcmp(argv[2], "check") == 0)) {
+        std::fprintf(stderr, "usage: write_weights_files <directory> [check <name> <file>]\n");
+        return 2;
+    }
+    const std::filesystem::path directory = argv[1];
+    if (argc == 5) {
+        const std::string name = argv[3];
+        if (name == "float") return check<FloatNet>(argv[4]);
+        if (name == "double") return check<DoubleNet>(argv[4]);
+        if (name == "quantized_float") return check<QFloat>(argv[4]);
+        if (name == "quantized_fixed_point") return check<QFixed>(argv[4]);
+        if (name == "bfloat16" || name == "bfloat16_specials") return check<BF16>(argv[4]);
+        std::fprintf(stderr, "write_weights_files: unknown network '%s'\n", name.c_str());
+        return 2;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(directory, ec);
+
+    FloatNet float_net = random_network<FloatNet>(1);
+    // Values a reader must carry bit for bit: a NaN with a payload, -0, the smallest subnormal.
+    float_net.set_parameter(0, std::bit_cast<float>(0x7fc00005u));
+    float_net.set_parameter(1, -0.0f);
+    float_net.set_parameter(2, std::numeric_limits<float>::denorm_min());
+    const BF16 rounded(random_network<FloatNet>(3));
+    // Patterns no rounding gives (a signalling NaN's), infinities, -0 and a subnormal among the weights.
+    std::vector<std::uint16_t> w(BF16::weight_count);
+    std::vector<float> f(BF16::float_parameter_count);
+    rounded.read_parameters(std::span<std::uint16_t, BF16::weight_count>(w.data(), w.size()),
+                            std::span<float, BF16::float_parameter_count>(f.data(), f.size()));
+    const std::uint16_t specials[] = {0x7f81, 0xffc1, 0x7f80, 0xff80, 0x8000, 0x0001};
+    std::memcpy(w.data(), specials, sizeof specials);
+    f[0] = std::bit_cast<float>(0xffc00007u);
+    const BF16 special = BF16::from_parameters(std::span<const std::uint16_t, BF16::weight_count>(w.data(), w.size()),
+                                               std::span<const float, BF16::float_parameter_count>(f.data(), f.size()));
+
+    const bool ok = write(directory, "float", float_net) && write(directory, "double", random_network<DoubleNet>(2)) &&
+                    write(directory, "quantized_float", quantized<QFloat>(4)) &&
+                    write(directory, "quantized_fixed_point", quantized<QFixed>(5)) &&
+                    write(directory, "bfloat16", rounded) && write(directory, "bfloat16_specials", special);
+    if (ok) std::printf("write_weights_files: wrote 6 files to %s\n", argv[1]);
+    return ok ? 0 : 1;
+}
