@@ -11,8 +11,10 @@
 /// 0 .. 255 become bytes (x86: cvttps2dq and two saturating packs). FixedPointRequantizer's steps run on AVX2 in
 /// 64-bit lanes, four at a time (`_mm256_mul_epi32` multiplies the low int32 halves into int64; variable shifts per
 /// lane, since every unit has its own shift); elsewhere (SSE2, NEON, Cortex-M) one at a time: SSE2 has neither the
-/// signed 32 x 32 -> 64 multiply nor per-lane shifts.
+/// signed 32 x 32 -> 64 multiply nor per-lane shifts. On Thumb-2 cores without a floating-point unit (Cortex-M3),
+/// FloatRequantizer's product and roundings are taken in integers (quant/integer_quantize.hpp), bit for bit.
 
+#include "ctnn/quant/integer_quantize.hpp"
 #include "ctnn/quant/qparams.hpp"
 #include "ctnn/quant/requantize.hpp"
 #include "ctnn/simd/arch.hpp"
@@ -147,6 +149,19 @@ inline void requantize_values(const std::int32_t* acc, const typename Requantize
             v = simd::select(v > highest, highest, simd::select(v < lowest, lowest, v));
             store_quanta<Arch>(v, y + o);
         }
+    }
+#endif
+#if CTNN_INTEGER_QUANTIZE
+    // Without a floating-point unit, FloatRequantizer's product and roundings in integers (quant/integer_quantize.hpp:
+    // the same steps as an input's quantization, with the multiplier for the inverse scale).
+    if constexpr (std::is_same_v<Requantizer, FloatRequantizer> && whole == 0) {
+        for (std::size_t o = 0; o < N; ++o) {
+            const integer_quantizer quantizer(multipliers[o], zero_point);
+            const std::int32_t r = quantizer.usable() ? quantizer(static_cast<float>(acc[o]))
+                                                      : Requantizer::apply(acc[o], multipliers[o]) + zero_point;
+            y[o] = static_cast<std::uint8_t>(std::clamp(r, low, std::int32_t{255}));
+        }
+        return;
     }
 #endif
     for (std::size_t o = whole; o < N; ++o) {
