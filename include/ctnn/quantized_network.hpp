@@ -282,6 +282,19 @@ public:
         return y;
     }
 
+    /// The output for an input given as its quanta, `input[k]` the quantum of input k at input_qparams() (its real
+    /// value (input[k] - zero_point) x scale): from a sensor or an ADC whose readings are already such quanta, it
+    /// skips forward's quantization of a float input. Every layer and the output as forward's: forward(x) ==
+    /// forward_from_quanta(q), bit for bit, when q[k] = input_qparams().quantize(x[k]) (the quanta forward_quanta
+    /// writes first). Any byte is a quantum: no error. Puts as much on the stack as forward.
+    [[nodiscard]] output_type forward_from_quanta(std::span<const std::uint8_t, input_size> input) const noexcept {
+        output_type y;
+        rows_type rows;
+        run_layers(
+            input.data(), rows, [](auto, const std::uint8_t*, const std::uint8_t*) {}, y);
+        return y;
+    }
+
     /// forward(x) for each sample: outputs[s] = forward(inputs[s]), bit for bit. Runs batch_tile samples at a
     /// time through each layer (simd::int8_batch_matvec), their quanta and sums on the stack (batch_tile_bytes).
     /// Requires: both spans have the same length (CTNN_ASSERT).
@@ -373,20 +386,28 @@ public:
     static constexpr std::size_t batch_tile_bytes = batch_tile * (3 * row_bytes + 4 * max_units);
 
 private:
+    // Rows of whole 4-byte words, as the weights' rows; the kernels read no byte past a row's In.
+    using rows_type = std::array<std::array<std::uint8_t, row_bytes>, 2>;
+
     // One sample through every layer; `sink(i, linear, out)` sees each layer's quanta (and, with i
     // == layer_count, the input's), `y` receives the float output.
     template <class Sink>
     void run(const input_type& x, Sink&& sink, output_type& y) const noexcept {
-        // Rows of whole 4-byte words, as the weights' rows; the kernels read no byte past a row's In.
-        std::array<std::array<std::uint8_t, row_bytes>, 2> rows;
-        std::array<std::uint8_t, row_bytes> linear;
+        rows_type rows;
         detail::quantize_values<typename Net::arch_type, input_size>(input_qparams_, x.data(), rows[0].data());
         sink(std::integral_constant<std::size_t, layer_count>{}, rows[0].data(), rows[0].data());
+        run_layers(rows[0].data(), rows, sink, y);
+    }
+
+    // The layers of run on the input quanta `input` (input_size bytes, read in place), in `rows`.
+    template <class Sink>
+    void run_layers(const std::uint8_t* input, rows_type& rows, Sink&& sink, output_type& y) const noexcept {
+        std::array<std::uint8_t, row_bytes> linear;
         detail::static_for<layer_count>([&](auto i) {
             const auto& layer = detail::get_layer<i>(layers_);
             std::uint8_t* out = rows[(i + 1) % 2].data();
             std::uint8_t* lin = layer_type<i>::has_lookup_table ? linear.data() : out;
-            layer.forward(rows[i % 2].data(), lin, out);
+            layer.forward(i == 0 ? input : rows[i % 2].data(), lin, out);
             sink(i, lin, out);
         });
         dequantize_output(rows[layer_count % 2].data(), y);

@@ -5,8 +5,13 @@
 // requantization and the dequantization are the same float operations on every IEEE 754 unit (hardware, or the
 // Cortex-M3's software). One exception: Softmax's float exp (simd::math::exp) uses fused multiply-adds where the core
 // has them (the Cortex-M4F and M7, not the host's x86-64 baseline nor the M3), so there its outputs, from the same
-// logit quanta, are only checked to within 2^-20 of the host's, relatively. The networks must lie in flash (read-only
-// data), not in RAM.
+// logit quanta, are only checked to within 2^-20 of the host's, relatively. forward_from_quanta on the input quanta
+// must give forward's outputs bit for bit (same core, same code after the input's quantization). The networks must lie
+// in flash (read-only data), not in RAM. And the input's quantization of this core (in integers where there is no
+// floating-point unit, quant/integer_quantize.hpp) must give QuantizationParams::quantize's quanta on special values,
+// ties, their neighbours and random values, at several scales.
+
+#include "ctnn/random.hpp"
 
 #include "reference.hpp"
 #include "report.hpp"
@@ -16,6 +21,7 @@
 #include "tanh_q_float.hpp"
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -57,6 +63,15 @@ int check_quantized(const char* name, const Q& net, const std::array<typename Q:
                 ++failures;
             }
         }
+        std::array<std::uint8_t, Q::input_size> input_quanta;
+        std::memcpy(input_quanta.data(), expected_quanta[s].data(), Q::input_size);
+        firmware::opaque(input_quanta);
+        const typename Q::output_type from_quanta = net.forward_from_quanta(input_quanta);
+        if (std::memcmp(&from_quanta, &y, sizeof y) != 0) {
+            std::printf("FAIL %s: sample %u, forward_from_quanta differs from forward\n", name,
+                        static_cast<unsigned>(s));
+            ++failures;
+        }
         for (std::size_t k = 0; k < Q::output_size; ++k) {
             const float e = expected_outputs[s][k];
             const float error = y[k] > e ? y[k] - e : e - y[k];
@@ -79,6 +94,58 @@ int check_quantized(const char* name, const Q& net, const std::array<typename Q:
     return failures;
 }
 
+// quantize_values (a network input's quantization) against QuantizationParams::quantize, value by value.
+int check_input_quantization() {
+    constexpr std::size_t n = 64;
+    int failures = 0;
+    std::size_t checked = 0;
+    ctnn::Random random(5);
+    for (const ctnn::QuantizationParams qparams :
+         {ctnn::QuantizationParams{0.25f, 10}, ctnn::QuantizationParams{0.02f, 0},
+          ctnn::QuantizationParams{0.0137f, 255}, ctnn::QuantizationParams{3.5f, 117},
+          ctnn::QuantizationParams{1e-6f, 128}}) {
+        for (int round = 0; round < 20; ++round) {
+            std::array<float, n> x = {0.0f,
+                                      -0.0f,
+                                      __builtin_nanf(""),
+                                      __builtin_inff(),
+                                      -__builtin_inff(),
+                                      1e30f,
+                                      -1e30f,
+                                      0x1p-149f,
+                                      0x1p-126f,
+                                      0.5f * qparams.scale,
+                                      2.5f * qparams.scale,
+                                      -2.5f * qparams.scale,
+                                      255.5f * qparams.scale,
+                                      256.0f * qparams.scale,
+                                      -256.0f * qparams.scale,
+                                      513.0f * qparams.scale};
+            for (std::size_t k = 16; k < n; k += 3) {
+                const auto tie =
+                    static_cast<float>(static_cast<std::int32_t>(random() % 1200) - 600) * 0.5f * qparams.scale;
+                x[k] = tie;
+                x[k + 1] = std::bit_cast<float>(std::bit_cast<std::uint32_t>(tie) + random() % 7 - 3);
+                x[k + 2] = std::bit_cast<float>(random());
+            }
+            firmware::opaque(x);
+            std::array<std::uint8_t, n> q;
+            ctnn::detail::quantize_values<ctnn::simd::scalar_arch, n>(qparams, x.data(), q.data());
+            for (std::size_t k = 0; k < n; ++k, ++checked) {
+                if (q[k] != qparams.quantize(x[k]) && failures++ == 0) {
+                    std::printf("FAIL input quantization: scale ");
+                    firmware::print_number(qparams.scale);
+                    std::printf(", x = ");
+                    firmware::print_line("", x[k]);
+                }
+            }
+        }
+    }
+    std::printf("input quantization (%s): %u values, %u differ\n", CTNN_INTEGER_QUANTIZE ? "in integers" : "in float",
+                static_cast<unsigned>(checked), static_cast<unsigned>(failures));
+    return failures;
+}
+
 }  // namespace
 
 int main() {
@@ -90,7 +157,8 @@ int main() {
                          check_quantized("softmax_q_float", softmax_q_float::network, softmax_quantized_inputs,
                                          softmax_q_float_quanta, softmax_q_float_outputs) +
                          check_quantized("softmax_q_fixed", softmax_q_fixed::network, softmax_quantized_inputs,
-                                         softmax_q_fixed_quanta, softmax_q_fixed_outputs);
+                                         softmax_q_fixed_quanta, softmax_q_fixed_outputs) +
+                         check_input_quantization();
     std::printf("quantized_forward: %s\n", failures == 0 ? "passed" : "FAILED");
     return failures == 0 ? 0 : 1;
 }

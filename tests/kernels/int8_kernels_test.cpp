@@ -67,6 +67,11 @@ TEMPLATE_LIST_TEST_CASE("int8_matvec and int8_batch_matvec are exact at 255 x 12
     }
 }
 
+TEMPLATE_LIST_TEST_CASE("int8_matvec and int8_batch_matvec are exact on values from the edges of both ranges",
+                        "[int8_kernels]", archs) {
+    check<TestType>(int8_checks::Fill::edges);
+}
+
 TEST_CASE("int8_matvec has an instruction set's kernel wherever there is one", "[int8_kernels]") {
 #if CTNN_INT8_SSE2 || CTNN_INT8_NEON
     CHECK(simd::has_int8_kernel<simd::default_arch>);

@@ -5,8 +5,11 @@
 // no exceptions, no I/O. For an arch tag, int8_matvec, int8_batch_matvec and the portable kernels against sums
 // computed here in int64, one product at a time, for every shape of a list (inputs around each kernel's step of 4, 8,
 // 16 and 64, outputs around its blocks of rows; rows as short as the contract allows and padded by 12 zero bytes), on
-// random values of the whole ranges and on the extremes (every activation 255 with every weight 127 or -128, where a
-// multiply-add that saturates pairs of products to int16, such as pmaddubsw, is wrong), at alignments that vary. The
+// random values of the whole ranges, on the extremes (every activation 255 with every weight 127 or -128, where a
+// multiply-add that saturates pairs of products to int16, such as pmaddubsw, is wrong) and on values drawn from the
+// edges of both ranges (activations 0, 1, 127, 128, 254, 255; weights -128, -127, -1, 0, 1, 127; where a kernel that
+// extracts bytes from words extends one with the wrong sign or from the wrong position, it is wrong), at alignments
+// that vary. The
 // operands can end where their static buffers end, so with AddressSanitizer a read past the bytes the contract
 // promises is an error. The bytes of an activation row past In (rows of the batch but the last) are random: the
 // kernels must not use them.
@@ -20,7 +23,7 @@
 
 namespace int8_checks {
 
-enum class Fill { random, max_times_max, max_times_min };
+enum class Fill { random, max_times_max, max_times_min, edges };
 
 /// The first sum that differed: which kernel, shape and sample, what it was and what it should have been.
 struct failure {
@@ -42,7 +45,8 @@ struct options {
     std::size_t slack_count = 3;
 };
 
-inline constexpr std::size_t max_out = 128, max_in = 784, max_stride = max_in + 12, max_samples = 9, max_slack = 3;
+inline constexpr std::size_t max_out = 128, max_in = 1401, max_stride = (max_in + 3) / 4 * 4 + 12, max_samples = 9,
+                             max_slack = 3;
 
 // Static buffers (no heap on the firmware), sized for the largest shape.
 inline std::uint8_t x_buffer[max_slack + (max_samples - 1) * max_stride + max_in];
@@ -78,14 +82,20 @@ void check_shape(Fill fill, const options& opt, result& r) {
             std::int8_t* const w = w_buffer + sizeof w_buffer - w_bytes - slack;
             ctnn::Random random(
                 static_cast<std::uint32_t>(Out * 1000003 + In * 1009 + Stride * 17 + slack * 7 + samples));
+            constexpr std::uint8_t x_edges[] = {0, 1, 127, 128, 254, 255};
+            constexpr std::int8_t w_edges[] = {-128, -127, -1, 0, 1, 127};
+            const auto edge = [&random] { return static_cast<std::size_t>((random() >> 16) % 6); };
             for (std::size_t s = 0; s < count; ++s)
                 for (std::size_t i = 0; i < Stride; ++i)
                     if (s + 1 < count || i < In)
-                        x[s * Stride + i] = fill == Fill::random ? static_cast<std::uint8_t>(random() >> 24) : 255;
+                        x[s * Stride + i] = fill == Fill::random  ? static_cast<std::uint8_t>(random() >> 24)
+                                            : fill == Fill::edges ? x_edges[edge()]
+                                                                  : std::uint8_t{255};
             for (std::size_t o = 0; o < Out; ++o)
                 for (std::size_t i = 0; i < Stride; ++i)
                     w[o * Stride + i] = i >= In                       ? std::int8_t{0}  // the padding, zero by contract
                                         : fill == Fill::random        ? static_cast<std::int8_t>(random() >> 24)
+                                        : fill == Fill::edges         ? w_edges[edge()]
                                         : fill == Fill::max_times_max ? std::int8_t{127}
                                                                       : std::int8_t{-128};
             for (std::size_t k = 0; k < count * Out; ++k) {
@@ -119,14 +129,15 @@ void check_inputs(Fill fill, const options& opt, result& r) {
 }
 
 /// Every shape: Out 1, 3, 10, 128 with In 1, 3, 4, 5, 15, 16, 17, 33, 784, and Out 9 (a row block of 8 and one)
-/// with In around the steps of 8 and 64 (SSE2 and NEON, AVX-512 VNNI).
+/// with In around the steps of 8 and 64 (SSE2 and NEON, AVX-512 VNNI) and 1401 (rows more than 4095 / 3 bytes apart,
+/// past the 12-bit load offsets of the Armv7-M kernel's blocks of 4 rows).
 template <class Arch>
 void check_shapes(Fill fill, const options& opt, result& r) {
     [&]<std::size_t... Out>(std::index_sequence<Out...>) {
         (check_inputs<Arch, Out, 1, 3, 4, 5, 15, 16, 17, 33, 784>(fill, opt, r), ...);
     }
     (std::index_sequence<1, 3, 10, 128>{});
-    check_inputs<Arch, 9, 7, 8, 9, 63, 64, 65, 100>(fill, opt, r);
+    check_inputs<Arch, 9, 7, 8, 9, 63, 64, 65, 100, 1401>(fill, opt, r);
 }
 
 }  // namespace int8_checks

@@ -25,6 +25,7 @@
 #include <span>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -132,9 +133,14 @@ struct Reference {
 
     // Every quantum of the pass, in forward_quanta's order.
     std::vector<long> quanta(const typename Net::input_type& x) const {
-        std::vector<long> all, cur;
+        std::vector<long> cur;
         for (const float v : x) cur.push_back(ref_quantize(v, input.scale, input.zero_point, 0, 255));
-        all = cur;
+        return quanta_from(std::move(cur));
+    }
+
+    // Every quantum of the pass from the input quanta `cur`.
+    std::vector<long> quanta_from(std::vector<long> cur) const {
+        std::vector<long> all = cur;
         long z_in = input.zero_point;
         for (const RefLayer& r : layers) {
             std::vector<long> linear, out;
@@ -156,8 +162,10 @@ struct Reference {
     }
 
     // The float output: the last quanta dequantized (softmax of the logits in double).
-    std::vector<double> output(const typename Net::input_type& x) const {
-        const std::vector<long> all = quanta(x);
+    std::vector<double> output(const typename Net::input_type& x) const { return output_of(quanta(x)); }
+
+    // The float output of the pass whose quanta are `all`.
+    std::vector<double> output_of(const std::vector<long>& all) const {
         const RefLayer& r = layers.back();
         std::vector<double> y;
         for (std::size_t o = 0; o < r.out; ++o) {
@@ -240,12 +248,34 @@ Counts check_against_reference(const Net& net, const ctnn::Calibration<Net>& cal
                 REQUIRE(static_cast<double>(plain[k]) == expected_y[k]);
             }
         }
+        // From the input's quanta (the reference's): the same output, bit for bit.
+        std::array<std::uint8_t, Net::input_size> input_quanta;
+        for (std::size_t k = 0; k < Net::input_size; ++k) input_quanta[k] = static_cast<std::uint8_t>(expected[k]);
+        REQUIRE(q->forward_from_quanta(input_quanta) == plain);
         // predict_class: as data::predict_class on the reference's outputs (argmax, first of equals).
         if constexpr (Net::output_size == 1) {
             REQUIRE(q->predict_class(x) == (expected_y[0] >= 0.5 ? 1u : 0u));
         } else {
             const auto last = expected.end() - static_cast<std::ptrdiff_t>(Net::output_size);
             REQUIRE(q->predict_class(x) == static_cast<std::size_t>(std::max_element(last, expected.end()) - last));
+        }
+    }
+    // Any bytes as input quanta, each of 0 .. 255 in every position: the reference's pass from them.
+    for (std::size_t start = 0; start < 256; ++start) {
+        std::array<std::uint8_t, Net::input_size> input_quanta;
+        std::vector<long> ref_quanta;
+        for (std::size_t k = 0; k < Net::input_size; ++k) {
+            input_quanta[k] = static_cast<std::uint8_t>((start + 101 * k) % 256);
+            ref_quanta.push_back(input_quanta[k]);
+        }
+        const auto y = q->forward_from_quanta(input_quanta);
+        const std::vector<double> expected_y = ref.output_of(ref.quanta_from(ref_quanta));
+        for (std::size_t k = 0; k < Net::output_size; ++k) {
+            if constexpr (std::is_same_v<typename Net::output_activation, ctnn::Softmax>) {
+                REQUIRE(y[k] == Approx(expected_y[k]).epsilon(1e-5).margin(1e-7));
+            } else {
+                REQUIRE(static_cast<double>(y[k]) == expected_y[k]);
+            }
         }
     }
     // The batch forward is the one-sample forward, sample by sample.

@@ -13,8 +13,11 @@
 /// (quantize_values, the steps of QuantizationParams::quantize) takes both ways too. FixedPointRequantizer's steps run
 /// on AVX2 in 64-bit lanes, four at a time (`_mm256_mul_epi32` multiplies the low int32 halves into int64; variable
 /// shifts per lane, since every unit has its own shift); elsewhere (SSE2, NEON, Cortex-M) one at a time: SSE2 has
-/// neither the signed 32 x 32 -> 64 multiply nor per-lane shifts.
+/// neither the signed 32 x 32 -> 64 multiply nor per-lane shifts. On Thumb-2 cores without a floating-point unit
+/// (Cortex-M3), FloatRequantizer's product and roundings and the input's quantization are taken in integers
+/// (quant/integer_quantize.hpp), bit for bit.
 
+#include "ctnn/quant/integer_quantize.hpp"
 #include "ctnn/quant/qparams.hpp"
 #include "ctnn/quant/requantize.hpp"
 #include "ctnn/simd/arch.hpp"
@@ -84,7 +87,8 @@ inline void store_rounded_quanta_32(__m256 a, __m256 b, __m256 c, __m256 d, __m2
 /// q[k] = qparams.quantize(x[k]) for k < N, bit for bit: on AVX2 32 values at a time (store_rounded_quanta_32), then
 /// a register of `Arch` at a time with the same steps in float as quantize (the product with the float inverse; the
 /// clamp to +-256 that sends NaN low; the rounding by 1.5 x 2^23; the zero point; the clamp to 0 .. 255), and the
-/// values past the last whole register one at a time.
+/// values past the last whole register one at a time (on Thumb-2 cores without a floating-point unit, in integers:
+/// quant/integer_quantize.hpp).
 template <class Arch, std::size_t N>
 void quantize_values(const QuantizationParams& qparams, const float* x, std::uint8_t* q) noexcept {
     const float inverse_scale = 1.0f / qparams.scale;
@@ -121,6 +125,16 @@ void quantize_values(const QuantizationParams& qparams, const float* x, std::uin
             store_quanta<Arch>(v, q + k);
         }
     }
+#if CTNN_INTEGER_QUANTIZE
+    // Without a floating-point unit, in integers (the same quanta, an eighth of the instructions).
+    if constexpr (lanes == 1) {
+        const integer_quantizer quantizer(inverse_scale, qparams.zero_point);
+        if (quantizer.usable()) {
+            for (std::size_t k = 0; k < N; ++k) q[k] = quantizer(x[k]);
+            return;
+        }
+    }
+#endif
     for (std::size_t k = whole; k < N; ++k) q[k] = qparams.quantize_with_inverse(x[k], inverse_scale);
 }
 
@@ -232,6 +246,19 @@ inline void requantize_values(const std::int32_t* acc, const typename Requantize
             v = simd::select(v > highest, highest, simd::select(v < lowest, lowest, v));
             store_quanta<Arch>(v, y + o);
         }
+    }
+#endif
+#if CTNN_INTEGER_QUANTIZE
+    // Without a floating-point unit, FloatRequantizer's product and roundings in integers (quant/integer_quantize.hpp:
+    // the same steps as an input's quantization, with the multiplier for the inverse scale).
+    if constexpr (std::is_same_v<Requantizer, FloatRequantizer> && whole == 0) {
+        for (std::size_t o = 0; o < N; ++o) {
+            const integer_quantizer quantizer(multipliers[o], zero_point);
+            const std::int32_t r = quantizer.usable() ? quantizer(static_cast<float>(acc[o]))
+                                                      : Requantizer::apply(acc[o], multipliers[o]) + zero_point;
+            y[o] = static_cast<std::uint8_t>(std::clamp(r, low, std::int32_t{255}));
+        }
+        return;
     }
 #endif
     for (std::size_t o = whole; o < N; ++o) {

@@ -24,7 +24,10 @@
 ///     i8mm.
 ///   - Cortex-M with the DSP extension (simd/int8_dsp.hpp, `__ARM_FEATURE_SIMD32`, on the
 ///     scalar arch tag): two 16-bit multiply-adds per instruction (`smlad`).
-/// Other targets (Cortex-M3, Armv7 NEON, ...) use the portable loop.
+///   - Thumb-2 M-profile cores without it (simd/int8_armv7m.hpp, Armv7-M: Cortex-M3; on the
+///     scalar arch tag): words of 4 activations shared by 4 rows, bytes extracted by `ubfx` /
+///     `sbfx`, one `mla` a product.
+/// Other targets (Cortex-M0, Armv7 NEON, ...) use the portable loop.
 ///
 /// Every kernel reads `x` only at 0 .. In-1 and the weight rows only at 0 .. round_up(In, 4)-1,
 /// so neither the end of `x` nor the padding of the last row needs room to spare, and no
@@ -32,6 +35,7 @@
 /// activation (they are zero by the contract of the callers, but need not be).
 
 #include "ctnn/simd/arch.hpp"
+#include "ctnn/simd/int8_armv7m.hpp"
 #include "ctnn/simd/int8_dsp.hpp"
 #include "ctnn/simd/int8_neon.hpp"
 #include "ctnn/simd/int8_x86.hpp"
@@ -190,6 +194,11 @@ constexpr auto int8_policy_of() noexcept {
 #if CTNN_INT8_DSP
         if constexpr (std::is_same_v<Arch, scalar_arch>)
             return std::type_identity<int8_dsp>{};
+        else
+#endif
+#if CTNN_INT8_ARMV7M
+            if constexpr (std::is_same_v<Arch, scalar_arch>)
+            return std::type_identity<int8_armv7m>{};
         else
 #endif
             return std::type_identity<void>{};
