@@ -187,6 +187,10 @@ QUANTIZED_CODE = 1  # ctnn::QuantizedNetwork, include/ctnn/io/quantized_weights.
 BFLOAT16_CODE = 0x12  # ctnn::BFloat16Network, include/ctnn/io/weights16.hpp
 # scalar code -> (kind, bytes of one unit of the count field): float and double count parameters, the others bytes.
 FILE_KINDS = {4: ("float", 4), 8: ("double", 8), QUANTIZED_CODE: ("quantized", 1), BFLOAT16_CODE: ("bfloat16", 1)}
+# The kinds of files of 16-bit weights (io::Weights16Format): the kind is the topology text's first field, and the
+# function widens the weights' patterns (uint16) to float32, exactly. Another 16-bit format adds its code above and
+# its entry here.
+WEIGHTS16_KINDS = {"bfloat16": lambda bits: (bits.astype("<u4") << 16).view("<f4")}
 # A quantized network's requantizer id -> bytes of one output unit's multiplier (f32, or i32 multiplier and i32 shift).
 REQUANTIZERS = {"float": 4, "fixed_point": 8}
 # Activations whose quantized layers carry a 256-entry table.
@@ -207,19 +211,19 @@ class QuantizedLayer:
 
 
 @dataclass
-class BFloat16Layer:
-    """One layer of a bfloat16 network's file (include/ctnn/io/weights16.hpp), every value as stored."""
+class Weights16Layer:
+    """One layer of a file of 16-bit weights (include/ctnn/io/weights16.hpp; kind "bfloat16"), every value as
+    stored."""
 
-    weight_bits: object  # uint16 array (out, in): each weight's bfloat16 pattern
+    kind: str  # the file's kind, e.g. "bfloat16": the format of weight_bits
+    weight_bits: object  # uint16 array (out, in): each weight's 16-bit pattern
     bias: object  # float32 array (out,)
     slopes: object  # float32 array (out,) for a prelu layer, else None
 
     @property
     def weight(self):
-        """The weights widened to float32 (exact: a bfloat16 is the upper half of a float32's bits)."""
-        import numpy as np  # noqa: PLC0415
-
-        return (self.weight_bits.astype(np.uint32) << 16).view(np.float32)
+        """The weights widened to float32, exactly (a bfloat16 is the upper half of a float32's bits)."""
+        return WEIGHTS16_KINDS[self.kind](self.weight_bits)
 
 
 @dataclass
@@ -227,7 +231,7 @@ class WeightsFile:
     """A ctnn weights file as read_weights_file() reads it, checked whole.
 
     kind is "float" or "double" (`parameters`: every parameter in the canonical order, float64, exact), "quantized"
-    (`requantizer`, `input_qparams` and `layers` of QuantizedLayer) or "bfloat16" (`layers` of BFloat16Layer).
+    (`requantizer`, `input_qparams` and `layers` of QuantizedLayer) or "bfloat16" (`layers` of Weights16Layer).
     `text` is the file's topology text, `network_text` the float network's ("float;2;16:tanh;1:sigmoid"), the same
     for float and double files.
     """
@@ -334,10 +338,10 @@ def read_weights_file(path) -> WeightsFile:
         if requantizer not in REQUANTIZERS:
             raise InteropError(f"{path}: the topology '{text}' names the requantizer '{requantizer}', not one of "
                                f"ctnn's ({', '.join(REQUANTIZERS)})")
-    elif kind == "bfloat16":
+    elif kind in WEIGHTS16_KINDS:
         prefix, _, network_text = text.partition(";")
-        if prefix != "bfloat16":
-            raise InteropError(f"{path}: the topology '{text}' does not match the scalar type code {code} (bfloat16)")
+        if prefix != kind:
+            raise InteropError(f"{path}: the topology '{text}' does not match the scalar type code {code} ({kind})")
     wanted_scalar = kind if kind in ("float", "double") else "float"
     if not network_text.startswith(wanted_scalar + ";"):
         raise InteropError(f"{path}: the topology '{text}' does not match the scalar type code {code} ({kind})")
@@ -385,7 +389,7 @@ def read_weights_file(path) -> WeightsFile:
             weight_bits = take("<u2", units * inputs).reshape(units, inputs)
             bias = take("<f4", units)
             slopes = take("<f4", units) if activation.startswith("prelu(") else None
-            result.layers.append(BFloat16Layer(weight_bits, bias, slopes))
+            result.layers.append(Weights16Layer(kind, weight_bits, bias, slopes))
     assert at == size - 4
     return result
 

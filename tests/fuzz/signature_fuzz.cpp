@@ -150,7 +150,8 @@ std::optional<std::string> expected_cpp_type(const Topology& topology) {
 }
 
 /// The texts ctnn writes for these networks read back to their topologies and C++ types; a quantized network's is
-/// `quantized(<requantizer id>);` and its float network's text.
+/// `quantized(<requantizer id>);` and its float network's text, a bfloat16 network's `bfloat16;` and its float
+/// network's.
 template <class Net>
 void check_written(ctnn_fuzz::named_network<Net> = {}) {
     if constexpr (ctnn::io::QuantizedNetworkType<Net>) {
@@ -161,6 +162,17 @@ void check_written(ctnn_fuzz::named_network<Net> = {}) {
                             parts->requantizer == ctnn::io::RequantizerSpelling<typename Net::requantizer_type>::id() &&
                             !Topology::parse(text),
                         "a quantized network's signature is not its requantizer's and its float network's");
+        check_written<Float>();
+    } else if constexpr (ctnn::io::Weights16NetworkType<Net>) {
+        using Float = typename Net::network_type;
+        const std::string text = ctnn::io::signature<Net>();
+        const auto parts = ctnn::io::detail::split_weights16_text(text);
+        CTNN_FUZZ_CHECK(parts && parts->network == ctnn::io::signature<Float>() &&
+                            parts->format->scalar_code == ctnn::io::bfloat16_weights.scalar_code &&
+                            text.starts_with("bfloat16;") && !Topology::parse(text),
+                        "a bfloat16 network's signature is not bfloat16; and its float network's");
+        CTNN_FUZZ_CHECK(ctnn::io::cpp_type<Net>() == "ctnn::BFloat16Network<" + ctnn::io::cpp_type<Float>() + '>',
+                        "a bfloat16 network's C++ type is not BFloat16Network of its float network's");
         check_written<Float>();
     } else {
         const auto parsed = Topology::parse(ctnn::io::signature<Net>());

@@ -84,16 +84,7 @@ const ScratchFile& scratch() {
 /// network's weight patterns and float parameters, as bytes that see NaN payloads and signed zeros.
 template <class Net>
 std::vector<std::byte> state_bits(const Net& net) {
-    if constexpr (ctnn::io::Weights16NetworkType<Net>) {
-        std::vector<std::uint16_t> w(Net::weight_count);
-        std::vector<float> f(Net::float_parameter_count);
-        net.read_parameters(std::span<std::uint16_t, Net::weight_count>(w.data(), w.size()),
-                            std::span<float, Net::float_parameter_count>(f.data(), f.size()));
-        std::vector<std::byte> bits(w.size() * 2 + f.size() * 4);
-        std::memcpy(bits.data(), w.data(), w.size() * 2);
-        std::memcpy(bits.data() + w.size() * 2, f.data(), f.size() * 4);
-        return bits;
-    } else if constexpr (ctnn::io::QuantizedNetworkType<Net>) {
+    if constexpr (ctnn::io::QuantizedNetworkType<Net>) {
         static_assert(sizeof(Net) == Net::storage_bytes);
         std::vector<std::byte> bits(sizeof(Net));
         std::memcpy(bits.data(), &net, sizeof(Net));

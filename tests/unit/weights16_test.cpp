@@ -9,6 +9,7 @@
 #include <ctnn/io/weights.hpp>
 #include <ctnn/io/weights16.hpp>
 
+#include "support/parameter_bits.hpp"
 #include "support/weights_files.hpp"
 
 #include <catch2/catch.hpp>
@@ -26,6 +27,7 @@
 
 using namespace ctnn;
 using Kind = io::Status::Kind;
+using ctnn_test::parameter_bits;
 using ctnn_test::read_bytes;
 using ctnn_test::reseal;
 using ctnn_test::TemporaryDirectory;
@@ -50,20 +52,6 @@ Net random_network(std::uint64_t seed) {
     return net;
 }
 
-/// The parameters of a network of 16-bit weights as bytes: the weights' patterns, then the float parameters' bits
-/// (equal bytes: equal parameters, NaN payloads and signed zeros included).
-template <class N>
-std::vector<std::byte> parameter_bytes(const N& net) {
-    std::vector<std::uint16_t> w(N::weight_count);
-    std::vector<float> f(N::float_parameter_count);
-    net.read_parameters(std::span<std::uint16_t, N::weight_count>(w.data(), w.size()),
-                        std::span<float, N::float_parameter_count>(f.data(), f.size()));
-    std::vector<std::byte> bytes(w.size() * 2 + f.size() * 4);
-    std::memcpy(bytes.data(), w.data(), w.size() * 2);
-    std::memcpy(bytes.data() + w.size() * 2, f.data(), f.size() * 4);
-    return bytes;
-}
-
 template <class N>
 std::string load_expecting(const N& original, std::span<const std::byte> bytes, Kind expected) {
     auto net = std::make_unique<N>(original);
@@ -72,7 +60,7 @@ std::string load_expecting(const N& original, std::span<const std::byte> bytes, 
     CHECK(status.kind() == expected);
     CHECK(!status);
     CHECK(status.message().find("w16.ctnn") != std::string::npos);
-    CHECK(parameter_bytes(*net) == parameter_bytes(original));
+    CHECK(parameter_bits(*net) == parameter_bits(original));
     return status.message();
 }
 
@@ -101,11 +89,11 @@ TEST_CASE("A saved bfloat16 network loads back bit for bit and gives the same ou
         INFO(status.message());
         REQUIRE(status);
         CHECK(status.message() == "ok");
-        CHECK(parameter_bytes(*loaded) == parameter_bytes(net16));
+        CHECK(parameter_bits(*loaded) == parameter_bits(net16));
         CHECK(read_bytes(dir / "w16.ctnn") == io::to_weights_bytes(net16));
         auto from_memory = std::make_unique<N>();
         REQUIRE(io::from_weights_bytes(*from_memory, io::to_weights_bytes(net16)));
-        CHECK(parameter_bytes(*from_memory) == parameter_bytes(net16));
+        CHECK(parameter_bits(*from_memory) == parameter_bits(net16));
         Random random(seed);
         for (int sample = 0; sample < 50; ++sample) {
             typename N::input_type x;
@@ -140,7 +128,7 @@ TEST_CASE("A saved bfloat16 network loads back bit for bit and gives the same ou
         REQUIRE(io::save(special, dir / "s.ctnn"));
         N loaded;
         REQUIRE(io::load(loaded, dir / "s.ctnn"));
-        CHECK(parameter_bytes(loaded) == parameter_bytes(special));
+        CHECK(parameter_bits(loaded) == parameter_bits(special));
     }
 }
 
@@ -300,7 +288,7 @@ TEST_CASE("Loading a bfloat16 network's file fails with the float format's kinds
         auto net = other;
         io::Status status = io::from_weights_bytes(net, b, "w16.ctnn");
         REQUIRE(status.message().find("w16.ctnn") != std::string::npos);
-        REQUIRE(parameter_bytes(net) == parameter_bytes(other));
+        REQUIRE(parameter_bits(net) == parameter_bits(other));
         return status;
     };
     ctnn_test::check_refuses_faults(bytes, load);
@@ -318,7 +306,7 @@ TEST_CASE("Loading a bfloat16 network's file fails with the float format's kinds
         CHECK(io::load(net, dir.path()).kind() == Kind::unreadable);
         write_bytes(dir / "w16.ctnn", std::span(bytes).first(bytes.size() - 1));
         CHECK(io::load(net, dir / "w16.ctnn").kind() == Kind::truncated);
-        CHECK(parameter_bytes(net) == parameter_bytes(other));
+        CHECK(parameter_bits(net) == parameter_bits(other));
     }
     SECTION("an unknown scalar code, reserved bytes not zero") {
         std::vector<std::byte> edited = bytes;
