@@ -1,6 +1,6 @@
 // The measured firmware of tools/int8-instructions, one program per variant, chosen with macros:
 //   INT8_KERNEL      0 ctnn::simd::int8_matvec for the scalar arch tag (the DSP extension's kernel where the core has
-//                    it, otherwise the portable loop), 1 int8_matvec_portable
+//                    it, the Armv7-M kernel on the Cortex-M3), 1 int8_matvec_portable
 //   INT8_OUT, INT8_IN  the layer's shape (rows of INT8_IN rounded up to 4 bytes)
 //   INT8_ITERATIONS  how many products main computes (the count is a volatile, so builds for different counts have
 //                    the same code)
