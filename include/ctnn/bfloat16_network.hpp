@@ -6,16 +6,22 @@
 /// arithmetic stay float.
 
 #include "ctnn/bfloat16.hpp"
-#include "ctnn/detail/inference.hpp"
-#include "ctnn/detail/static_for.hpp"
+#include "ctnn/detail/half_width_network.hpp"
 
-#include <array>
-#include <cstddef>
 #include <cstdint>
-#include <span>
 #include <type_traits>
 
 namespace ctnn {
+
+namespace detail {
+/// bfloat16 weights for detail::half_width_network: std::uint16_t patterns, which simd::load_weights widens as
+/// bfloat16.
+struct bfloat16_weights {
+    using storage_type = std::uint16_t;
+    [[nodiscard]] static constexpr storage_type round(float value) noexcept { return round_to_bfloat16(value); }
+    [[nodiscard]] static constexpr float widen(storage_type bits) noexcept { return bfloat16_to_float(bits); }
+};
+}  // namespace detail
 
 /// The float network `Net` (a ctnn::Network or ctnn::BasicNetwork of float) with its weights
 /// rounded to bfloat16 (ctnn::round_to_bfloat16: to nearest, ties to even, as PyTorch's
@@ -29,138 +35,21 @@ namespace ctnn {
 /// returns what `Net::forward` returns for to_float(), the float network of the rounded weights,
 /// bit for bit.
 ///
-/// The object holds the parameters and nothing else: sizeof is storage_bytes, no heap. It is
-/// trivially copyable. Requires: `Net`'s value_type is float (a static_assert says so).
+/// The members (forward one sample or a batch, to_float, the sizes, ==) are those of
+/// detail::half_width_network, shared with ctnn::Float16Network. The object holds the parameters
+/// and nothing else: sizeof is storage_bytes, no heap. It is trivially copyable. Requires: `Net`'s
+/// value_type is float (a static_assert says so).
 template <class Net>
-class BFloat16Network {
+class BFloat16Network : public detail::half_width_network<Net, detail::bfloat16_weights> {
     static_assert(std::is_same_v<typename Net::value_type, float>,
                   "ctnn::BFloat16Network<Net>: Net must be a network of float, the type bfloat16 weights widen to; "
                   "use ctnn::Network<float, ...>");
 
 public:
-    /// The float network this one was rounded from.
-    using network_type = Net;
-    using layers = typename Net::layers;
-    using value_type = float;
-    using arch_type = typename Net::arch_type;
-    using output_activation = typename Net::output_activation;
-    using input_type = typename Net::input_type;
-    using output_type = typename Net::output_type;
-
-    static constexpr std::size_t input_size = Net::input_size;
-    static constexpr std::size_t output_size = Net::output_size;
-    static constexpr std::size_t layer_count = Net::layer_count;
-    /// Weights, biases and PReLU slopes, as PyTorch would count them (Net's).
-    static constexpr std::size_t parameter_count = Net::parameter_count;
-    static constexpr std::size_t alignment = Net::alignment;
-    /// Samples the batch forward pushes through each layer together (Net's).
-    static constexpr std::size_t batch_tile = Net::batch_tile;
-
-private:
-    // Where each layer's weights start in weights_, in bfloat16 values; the last entry is their total.
-    static constexpr std::array<std::size_t, layer_count + 1> weight_offsets = [] {
-        std::array<std::size_t, layer_count + 1> offsets{};
-        detail::static_for<layer_count>([&](auto i) {
-            using L = typename layers::template at<i>;
-            offsets[i + 1] = offsets[i] + L::weights_size;
-        });
-        return offsets;
-    }();
-
-    // Where layer i's bias (then its PReLU slopes) start in vectors_: Net's storage without the weights.
-    template <std::size_t I>
-    static constexpr std::size_t bias_offset = layers::template at<I>::bias_offset - weight_offsets[I + 1];
-
-public:
-    /// bfloat16 weights in the storage: Net's padded weights (sum over the layers of In x padded(Out), or
-    /// padded(In) for one output),
-    /// rounded up to a whole register's alignment so that no padding follows them (zero for the
-    /// benchmark networks; the extra values are zero).
-    static constexpr std::size_t weight_storage_size =
-        (weight_offsets[layer_count] * sizeof(std::uint16_t) + alignment - 1) / alignment * alignment /
-        sizeof(std::uint16_t);
-    /// Floats in the storage: Net's padded biases and PReLU slopes.
-    static constexpr std::size_t vector_storage_size = Net::storage_size - weight_offsets[layer_count];
-    /// sizeof(*this): 2 bytes per stored weight, 4 per stored bias and slope.
-    static constexpr std::size_t storage_bytes =
-        weight_storage_size * sizeof(std::uint16_t) + vector_storage_size * sizeof(float);
-    /// Bytes of the buffers forward(x) puts on the stack (Net's).
-    static constexpr std::size_t forward_stack_bytes = Net::forward_stack_bytes;
-    /// Bytes of the buffers the batch forward(inputs, outputs) puts on the stack (Net's).
-    static constexpr std::size_t batch_forward_stack_bytes = Net::batch_forward_stack_bytes;
-
-    /// Every weight and bias zero, PReLU slopes at their initial value (rounded `Net{}`).
-    BFloat16Network() noexcept : BFloat16Network(Net{}) {}
-
-    /// `net` with its weights rounded to bfloat16 (round_to_bfloat16) and the rest copied.
-    explicit BFloat16Network(const Net& net) noexcept {
-        const auto storage = net.storage();
-        detail::static_for<layer_count>([&](auto i) {
-            using L = typename layers::template at<i>;
-            for (std::size_t k = 0; k < L::weights_size; ++k) {
-                weights_[weight_offsets[i] + k] = round_to_bfloat16(storage[L::weight_offset + k]);
-            }
-            for (std::size_t k = 0; k < L::end_offset - L::bias_offset; ++k) {
-                vectors_[bias_offset<i> + k] = storage[L::bias_offset + k];
-            }
-        });
-    }
-
-    /// The float network of the same parameters: each weight bfloat16_to_float of the stored one
-    /// (PyTorch's `Tensor.float()`), biases and slopes as they are. Its forward() gives the same
-    /// outputs as this one's, bit for bit.
-    [[nodiscard]] Net to_float() const noexcept {
-        Net net;
-        const auto storage = net.storage();
-        detail::static_for<layer_count>([&](auto i) {
-            using L = typename layers::template at<i>;
-            for (std::size_t k = 0; k < L::weights_size; ++k) {
-                storage[L::weight_offset + k] = bfloat16_to_float(weights_[weight_offsets[i] + k]);
-            }
-            for (std::size_t k = 0; k < L::end_offset - L::bias_offset; ++k) {
-                storage[L::bias_offset + k] = vectors_[bias_offset<i> + k];
-            }
-        });
-        return net;
-    }
-
-    /// The output for one input, as Net::forward(x): inference mode (RReLU uses its mean slope),
-    /// forward_stack_bytes of buffers on the stack.
-    [[nodiscard]] output_type forward(const input_type& x) const noexcept {
-        alignas(alignment) std::array<std::array<float, layers::max_padded_size>, 2> buffers;
-        static_assert(sizeof(buffers) == forward_stack_bytes);
-        return detail::forward_sample<layers, output_type>(
-            x, [&](auto i) { return buffers[i % 2].data(); }, layer_forward());
-    }
-
-    /// The outputs for a batch, `outputs[s] = forward(inputs[s])` up to rounding (the sums are the
-    /// same; the batched kernels may contract them differently), as Net's batch forward: batch_tile
-    /// samples at a time, batch_forward_stack_bytes of buffers on the stack.
-    /// Requires: both spans have the same length.
-    void forward(std::span<const input_type> inputs, std::span<output_type> outputs) const noexcept {
-        alignas(alignment) std::array<std::array<std::array<float, layers::max_padded_size>, batch_tile>, 2> buffers;
-        static_assert(sizeof(buffers) == batch_forward_stack_bytes);
-        detail::forward_batch<layers, batch_tile>(
-            inputs, outputs, [&](auto i) { return buffers[i % 2].data(); }, layer_forward(),
-            [&](auto i, const auto* x, auto* y, std::size_t count) {
-                layers::template at<i>::forward_from(weights_.data() + weight_offsets[i],
-                                                     vectors_.data() + bias_offset<i>, x, y, count);
-            });
-    }
-
-    friend constexpr bool operator==(const BFloat16Network&, const BFloat16Network&) = default;
-
-private:
-    // Layer i's one-sample forward, for detail::forward_sample.
-    auto layer_forward() const noexcept {
-        return [this](auto i, const float* x, float* y) {
-            layers::template at<i>::forward_from(weights_.data() + weight_offsets[i], vectors_.data() + bias_offset<i>,
-                                                 x, y);
-        };
-    }
-
-    alignas(alignment) std::array<float, vector_storage_size> vectors_{};
-    alignas(alignment) std::array<std::uint16_t, weight_storage_size> weights_{};
+    /// Every weight and bias zero, PReLU slopes at their initial value (rounded `Net{}`); or
+    /// `BFloat16Network(net)`: `net` with its weights rounded to bfloat16 (round_to_bfloat16) and the
+    /// rest copied.
+    using detail::half_width_network<Net, detail::bfloat16_weights>::half_width_network;
 };
 
 /// `net` with its weights rounded to bfloat16: `BFloat16Network<Net>(net)`.
