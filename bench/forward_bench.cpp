@@ -5,6 +5,7 @@
 //   forward/<topology>                 ctnn::Network<float, ...>, kernels for the compile flags
 //   forward/<topology>/scalar_arch     ctnn::BasicNetwork<ctnn::simd::scalar_arch, float, ...>
 //   forward/<topology>/bf16            ctnn::BFloat16Network<Net>: the same weights rounded to bfloat16
+//   forward/<topology>/fp16            ctnn::Float16Network<Net>: the same weights rounded to IEEE binary16
 //   forward/<topology>/plain           bench/support/plain_mlp.hpp
 //   forward/<topology>/eigen           bench/support/eigen_mlp.hpp
 //   peak/fma/<n>-chains                n independent FMA chains in xsimd registers
@@ -12,14 +13,15 @@
 //                                      forward/40-40-16-8 with AVX2): ctnn only, for tools/bench's padding table
 //
 // Each iteration is one forward pass on the next of `sample_pool` seeded inputs. Before
-// timing, the outputs for all of them are checked against the plain reference (for bf16, the
-// plain reference holding the rounded weights).
+// timing, the outputs for all of them are checked against the plain reference (for bf16 and fp16,
+// the plain reference holding the rounded weights).
 //
 // Counters: samples/s, time/sample, GFLOP/s (2 FLOP per weight multiply-add) and peak%
 // (GFLOP/s over the 12-chain peak, measured once per run). See bench/README.md.
 
 #include <ctnn/bfloat16_network.hpp>
 #include <ctnn/ctnn.hpp>
+#include <ctnn/float16_network.hpp>
 
 #include "support/common.hpp"
 #include "support/peak_fma.hpp"
@@ -38,11 +40,11 @@ namespace {
 
 using namespace ctnn_bench;
 
-/// The plain loops with the parameters of `net`: the seeded ones, or for a bfloat16 network the
-/// seeded ones with the weights as it rounded them.
+/// The plain loops with the parameters of `net`: the seeded ones, or for a bfloat16 or binary16
+/// network the seeded ones with the weights as it rounded them.
 template <class Net>
 std::unique_ptr<Plain<Net>> reference_for(const Net& net) {
-    if constexpr (is_bfloat16_network<Net>) {
+    if constexpr (is_half_width_network<Net>) {
         auto reference = std::make_unique<Plain<Net>>();
         const std::vector<float> rounded = parameters_of(*std::make_unique<typename Net::network_type>(net.to_float()));
         reference->write_parameters(std::span<const float, Net::parameter_count>(rounded.data(), rounded.size()));
@@ -112,6 +114,7 @@ void add_forward() {
     add<Forward<Net>>();
     if constexpr (has_scalar_variant<Net>) add<Forward<Scalar<Net>>>();
     add<Forward<ctnn::BFloat16Network<Net>>>();
+    add<Forward<ctnn::Float16Network<Net>>>();
     add<Forward<Plain<Net>>>();
 #if CTNN_BENCH_EIGEN
     add<Forward<EigenBaseline<Net>>>();

@@ -16,6 +16,7 @@
 
 #include <ctnn/bfloat16_network.hpp>
 #include <ctnn/ctnn.hpp>
+#include <ctnn/float16_network.hpp>
 
 #include "peak_fma.hpp"
 
@@ -138,9 +139,22 @@ inline constexpr bool is_bfloat16_network = false;
 template <class Net>
 inline constexpr bool is_bfloat16_network<ctnn::BFloat16Network<Net>> = true;
 
-/// A bfloat16 network has the topology of its float network.
+template <class Net>
+inline constexpr bool is_float16_network = false;
+template <class Net>
+inline constexpr bool is_float16_network<ctnn::Float16Network<Net>> = true;
+
+/// A network of 16-bit weights rounded from a float network (bfloat16 or binary16).
+template <class Net>
+inline constexpr bool is_half_width_network = is_bfloat16_network<Net> || is_float16_network<Net>;
+
+/// A bfloat16 or binary16 network has the topology of its float network.
 template <class Net>
 struct topology_of<ctnn::BFloat16Network<Net>> {
+    using type = typename topology_of<Net>::type;
+};
+template <class Net>
+struct topology_of<ctnn::Float16Network<Net>> {
     using type = typename topology_of<Net>::type;
 };
 
@@ -217,7 +231,7 @@ template <class Net>
 std::unique_ptr<Net> make_network() {
     using Topo = topology_of_t<Net>;
     static_assert(Net::parameter_count == Topo::parameter_count, "the network does not match its topology");
-    if constexpr (is_bfloat16_network<Net>) {
+    if constexpr (is_half_width_network<Net>) {
         return std::make_unique<Net>(*make_network<typename Net::network_type>());  // the seeded weights, rounded
     } else {
         auto net = std::make_unique<Net>();

@@ -90,11 +90,14 @@ using EigenBaseline = EigenMlp<topology_of_t<Net>>;
 #endif
 
 /// The implementation's part of a benchmark name: "" for ctnn with the compile flags'
-/// kernels, "/scalar_arch", "/bf16" (ctnn::BFloat16Network), "/plain" or "/eigen".
+/// kernels, "/scalar_arch", "/bf16" (ctnn::BFloat16Network), "/fp16" (ctnn::Float16Network), "/plain" or
+/// "/eigen".
 template <class Net>
 std::string implementation_suffix() {
     if constexpr (is_bfloat16_network<Net>) {
         return "/bf16";
+    } else if constexpr (is_float16_network<Net>) {
+        return "/fp16";
     } else if constexpr (is_ctnn_network<Net>) {
         return std::is_same_v<typename Net::arch_type, ctnn::simd::default_arch> ? "" : "/scalar_arch";
     } else if constexpr (std::is_same_v<Net, Plain<Net>>) {

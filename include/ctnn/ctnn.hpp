@@ -10,6 +10,8 @@
 #include "ctnn/bfloat16_network.hpp"
 #include "ctnn/config.hpp"
 #include "ctnn/dense.hpp"
+#include "ctnn/float16.hpp"
+#include "ctnn/float16_network.hpp"
 #include "ctnn/gradients.hpp"
 #include "ctnn/init.hpp"
 #include "ctnn/input.hpp"

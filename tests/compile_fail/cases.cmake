@@ -60,6 +60,9 @@ ctnn_add_compile_fail_test(parametric_activation_old_template_spelling parametri
 # bfloat16 weights (bfloat16_network.hpp)
 ctnn_add_compile_fail_test(bfloat16_double_network                bfloat16_double_network.cpp                "Net must be a network of float, the type bfloat16 weights widen to")
 
+# binary16 weights (float16_network.hpp)
+ctnn_add_compile_fail_test(float16_double_network                 float16_double_network.cpp                 "Float16Network<Net>: Net must be a network of float, the type binary16 weights widen to")
+
 # int8 quantization (quantized_network.hpp)
 ctnn_add_compile_fail_test(quantized_double_network               quantized_double_network.cpp               "QuantizedNetwork<Net>: Net must be a network of float")
 ctnn_add_compile_fail_test(quantized_unsupported_activation       quantized_unsupported_activation.cpp       "int8 layers exist for ctnn::Linear, ctnn::ReLU, ctnn::Tanh, ctnn::Sigmoid and \\(output\\) ctnn::Softmax only")

@@ -161,7 +161,7 @@ struct dense_layer {
     }
 
     /// Inference forward for one sample from parameters kept elsewhere: `weights` the In x padded_size block
-    /// (T, or bfloat16 as std::uint16_t: simd::load_weights), `bias` its padded_size values followed by the PReLU
+    /// (T, or bfloat16 or binary16: simd::load_weights), `bias` its padded_size values followed by the PReLU
     /// slopes, laid out as in the storage. x and y may be the same buffer.
     template <class W>
     static void forward_from(const W* weights, const T* bias, const T* x, T* y) noexcept {
@@ -169,7 +169,8 @@ struct dense_layer {
         activate_with(inference_slopes(bias), y, y);
     }
 
-    /// z = W x + b over all padded lanes, from weights (T or bfloat16) and a bias kept anywhere in this layer's layout.
+    /// z = W x + b over all padded lanes, from weights (T, bfloat16 or binary16) and a bias kept anywhere in this
+    /// layer's layout.
     template <class W>
     static void affine_from(const W* weights, const T* bias, const T* x, T* z) noexcept {
         if constexpr (one_row) {

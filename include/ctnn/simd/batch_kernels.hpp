@@ -82,7 +82,8 @@ template <class T, std::size_t Length>
 }
 
 /// z[s][first + ...] = b + sum_i x[s][from + i] w[from + i][first + ...] over `Inputs` inputs from `from`, for `Rows`
-/// samples and `Columns` registers; adds to z instead when `b` is null. Weights `W`: T, or bfloat16 (load_weights).
+/// samples and `Columns` registers; adds to z instead when `b` is null. Weights `W`: T, bfloat16 or binary16
+/// (load_weights).
 template <class V, std::size_t Inputs, std::size_t Padded, std::size_t Rows, std::size_t Columns, class T, class W>
 inline void affine_tile(const W* w, const T* b, strided_rows<const T> x, strided_rows<T> z, std::size_t from,
                         std::size_t first) noexcept {
@@ -271,7 +272,7 @@ inline void transposed_products(const T* w, strided_rows<const T> dz, strided_ro
 /// z[s] = b + W^T x[s] for s < samples: `z[s][o] = b[o] + sum_i x[s][i] * w[i * Padded + o]` for every o < Padded.
 /// `w` and `b` are aligned, their padding lanes zero, so those of z[s] are zero; z rows are aligned (`ZRow`'s
 /// length a whole number of registers) and at least Padded long; x rows at least In long, not necessarily aligned.
-/// Weights are `T`, or bfloat16 (`W` = std::uint16_t, float T) widened exactly as they are loaded (see affine).
+/// Weights are `T`, or bfloat16 or binary16 (float T; load_weights) widened exactly as they are loaded (see affine).
 template <class Arch, std::size_t In, std::size_t Padded, class T, class W, std::size_t XLength, std::size_t ZLength>
 inline void batch_affine(const W* w, const T* b, const std::array<T, XLength>* x, std::array<T, ZLength>* z,
                          std::size_t samples) noexcept {

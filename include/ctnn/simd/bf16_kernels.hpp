@@ -4,8 +4,8 @@
 /// Loads of weights stored as bfloat16, widened to float in registers: a register of `n`
 /// float lanes from `n` consecutive bfloat16 values (16-bit patterns), each shifted into the
 /// upper half of its lane, which is exact (ctnn::bfloat16_to_float). The dense kernels
-/// (simd/kernels.hpp, simd/batch_kernels.hpp) read their weight rows through load_weights,
-/// so the same kernels compute with float or bfloat16 weights.
+/// (simd/kernels.hpp, simd/batch_kernels.hpp) read their weight rows through simd::load_weights
+/// (simd/load_weights.hpp), so the same kernels compute with float, bfloat16 or binary16 weights.
 ///
 /// xsimd 8.1 has no widening conversion from 16-bit to 32-bit lanes, so each instruction set
 /// gets its intrinsics here (SSE2, AVX, AVX2, AVX-512F, NEON), and any other architecture the
@@ -189,19 +189,6 @@ inline void from_pair_order(const V& even, const V& odd, V& a, V& b) noexcept {
 #endif
 #endif
     (void)even, (void)odd, (void)a, (void)b;
-}
-
-/// A register `V` of weights at `p`: an aligned load when they are stored as `V`'s lanes
-/// (`W` = scalar_t<V>), a widening load_bfloat16 when they are bfloat16 (`W` = std::uint16_t).
-template <class V, class W>
-[[nodiscard]] inline V load_weights(const W* p) noexcept {
-    if constexpr (std::is_same_v<W, scalar_t<V>>) {
-        return simd::load<V>(p);
-    } else {
-        static_assert(std::is_same_v<W, std::uint16_t>,
-                      "ctnn::simd::load_weights: weights are stored as the lanes' type or as bfloat16 (std::uint16_t)");
-        return load_bfloat16<V>(p);
-    }
 }
 
 }  // namespace ctnn::simd

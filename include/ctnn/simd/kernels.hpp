@@ -9,6 +9,7 @@
 #include "ctnn/detail/static_for.hpp"
 #include "ctnn/simd/arch.hpp"
 #include "ctnn/simd/bf16_kernels.hpp"
+#include "ctnn/simd/load_weights.hpp"
 #include "ctnn/simd/ops.hpp"
 
 #include <algorithm>
@@ -92,7 +93,7 @@ inline void affine_pair_block(const std::uint16_t* w, const T* b, const T* x, T*
 /// `In` inputs from x (rows from w), with `Partials` independent sums over the inputs (a
 /// small layer has few output registers, so it splits the input sum instead to keep
 /// enough chains in flight). Starts from b, or adds to z when `b` is null. Weights `W`: T, or
-/// bfloat16 widened as they are loaded (load_weights).
+/// bfloat16 or binary16 widened as they are loaded (load_weights).
 template <class V, std::size_t In, std::size_t Padded, std::size_t Blocks, std::size_t Partials, class T, class W>
 inline void affine_block(const W* w, const T* b, const T* x, T* z, std::size_t first) noexcept {
     // No more sums than inputs: an empty partial sum would still cost an addition of zero at the end, on the
@@ -191,8 +192,8 @@ template <class T>
 
 /// z = b + W^T x: `z[o] = b[o] + sum_i x[i] * w[i * Padded + o]` for every o < Padded.
 /// `w`, `b` and `z` are aligned; padding lanes of `w` and `b` are zero, so are those of `z`.
-/// Weights are `T`, or bfloat16 (`W` = std::uint16_t, float T) widened exactly as they are loaded,
-/// so the sums are those of the float weights bfloat16_to_float(w), in the same order.
+/// Weights are `T`, or bfloat16 or binary16 (float T; simd::load_weights) widened exactly as they
+/// are loaded, so the sums are those of the widened float weights, in the same order.
 template <class Arch, std::size_t In, std::size_t Padded, class T, class W>
 inline void affine(const W* w, const T* b, const T* x, T* z) noexcept {
     static_assert(Padded % width<T, Arch> == 0, "ctnn::simd::affine: Padded must be a whole number of registers");
@@ -210,7 +211,7 @@ inline void affine(const W* w, const T* b, const T* x, T* z) noexcept {
     constexpr std::size_t partials = partials_for(blocks);
     // One pass over the rows per block of outputs; with several blocks, panel by panel of rows, so that W streams
     // from L2 once (the first block brings a panel into L1, the others find it there). Panels count rows of T
-    // whatever W is: the partial sums meet at the end of each panel, so bfloat16 weights then give the sums of
+    // whatever W is: the partial sums meet at the end of each panel, so 16-bit weights then give the sums of
     // their float values in the same order, bit for bit (in half the bytes of L1).
     constexpr std::size_t panel =
         registers <= blocks ? In : std::max<std::size_t>(1, detail::panel_bytes / (Padded * sizeof(T)));

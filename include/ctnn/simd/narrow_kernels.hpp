@@ -10,16 +10,15 @@
 /// transpose-and-add network, detail::sums_of), and the activation runs once per register of
 /// samples.
 
-#include "ctnn/bfloat16.hpp"
 #include "ctnn/detail/static_for.hpp"
 #include "ctnn/simd/arch.hpp"
 #include "ctnn/simd/batch_kernels.hpp"
+#include "ctnn/simd/load_weights.hpp"
 #include "ctnn/simd/ops.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <cstdint>
 #include <type_traits>
 
 namespace ctnn::simd {
@@ -43,9 +42,9 @@ inline constexpr bool is_narrow_layer = 2 * Out <= width<T, Arch>&& XLength >= p
 ///
 /// x rows: at least padded(In) values (is_narrow_layer), not necessarily aligned; the values past In are read
 /// and multiplied by zero, so they must be finite (a network's buffer rows are: their padding holds f(0)). y
-/// rows: aligned, at least Padded = one register. Weights `W`: T, or bfloat16 (std::uint16_t, float T), widened
-/// exactly; RowStride apart from one input to the next: Padded in the general layout, 1 for a one-output layer's
-/// row (simd/row_kernels.hpp). The sums are those of batch_affine in another order (each sample's products in a
+/// rows: aligned, at least Padded = one register. Weights `W`: T, or bfloat16 or binary16 (float T, load_weights),
+/// widened exactly; RowStride apart from one input to the next: Padded in the general layout, 1 for a one-output
+/// layer's row (simd/row_kernels.hpp). The sums are those of batch_affine in another order (each sample's products in a
 /// register's width of partial sums, then summed across; the bias last), so the outputs equal its outputs up to
 /// rounding; each sample's outputs depend on its own inputs alone, whatever the other samples of the batch.
 template <class Arch, std::size_t In, std::size_t Out, std::size_t Padded, std::size_t RowStride, class T, class W,
@@ -64,11 +63,7 @@ inline void batch_affine_activate_narrow(const W* w, const T* b, const std::arra
     alignas(V) T columns[Out][chunks * lanes];
     for (std::size_t o = 0; o < Out; ++o) {
         for (std::size_t i = 0; i < chunks * lanes; ++i) {
-            if constexpr (std::is_same_v<W, T>) {
-                columns[o][i] = i < In ? w[i * RowStride + o] : T(0);
-            } else {
-                columns[o][i] = i < In ? bfloat16_to_float(w[i * RowStride + o]) : T(0);
-            }
+            columns[o][i] = i < In ? simd::load_weights<T>(w + i * RowStride + o) : T(0);
         }
     }
     alignas(V) T padding[lanes] = {};

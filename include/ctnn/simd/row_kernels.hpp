@@ -15,7 +15,7 @@
 
 #include "ctnn/detail/static_for.hpp"
 #include "ctnn/simd/arch.hpp"
-#include "ctnn/simd/bf16_kernels.hpp"
+#include "ctnn/simd/load_weights.hpp"
 #include "ctnn/simd/math.hpp"
 #include "ctnn/simd/ops.hpp"
 
@@ -68,8 +68,8 @@ template <class Arch, std::size_t In, class T>
 
 /// z = (b[0] + sum_{i < In} w[i] x[i], 0, ..., 0): the pre-activation of a one-output layer as a row of `Padded`
 /// values (one register), the padding lanes zero as the general kernels leave them. `w` (aligned, In values and
-/// zeros to whole registers) holds T, or bfloat16 (std::uint16_t, float T) widened exactly; `z` is aligned. The
-/// products of whole registers of x go to a few partial sums (a shorter dependency chain than one), which meet in a
+/// zeros to whole registers) holds T, or bfloat16 or binary16 (float T; load_weights) widened exactly; `z` is aligned.
+/// The products of whole registers of x go to a few partial sums (a shorter dependency chain than one), which meet in a
 /// horizontal sum; the last In mod lanes products follow one at a time, then the bias.
 template <class Arch, std::size_t In, std::size_t Padded, class T, class W>
 inline void row_affine(const W* w, const T* b, const T* x, T* z) noexcept {
