@@ -36,8 +36,8 @@ struct float16_weights {
 /// relative precision gradually, those below 2^-25 become zero. Like ctnn::BFloat16Network, the
 /// weights keep `Net`'s layout at 2 bytes each, biases and PReLU slopes stay float, and the kernels
 /// are `Net`'s with each weight register widened exactly as it is loaded (simd::load_float16:
-/// VCVTPH2PS where the compiler targets F16C or AVX-512F, FCVTL on AArch64, a portable conversion
-/// elsewhere), so forward() returns what `Net::forward` returns for to_float(), the float network of
+/// VCVTPH2PS where the compiler targets F16C or AVX-512F, FCVTL on AArch64, integer lanes and selects
+/// elsewhere, many times slower), so forward() returns what `Net::forward` returns for to_float(), the float network of
 /// the rounded weights, bit for bit.
 ///
 /// The members (forward one sample or a batch, to_float, the sizes, ==) are those of

@@ -9,12 +9,14 @@
 ///
 /// Where the compiler targets x86's F16C (`__F16C__`, e.g. -mf16c or -march=x86-64-v3), VCVTPH2PS
 /// widens 4 or 8 values in one instruction (_mm_cvtph_ps, _mm256_cvtph_ps), and with AVX-512F
-/// 16 (_mm512_cvtph_ps); on AArch64, FCVTL (vcvt_f32_f16) widens 4. Elsewhere (SSE2 or AVX
-/// without F16C, scalar, 32-bit Arm) load_float16_portable converts value by value.
+/// 16 (_mm512_cvtph_ps); on AArch64, FCVTL (vcvt_f32_f16) widens 4. SSE2, AVX or AVX2 without
+/// F16C and 32-bit NEON put the float patterns together in integer lanes
+/// (detail::widen_float16_bits); scalar code converts value by value (load_float16_portable).
 /// tests/kernels checks that the paths agree on every pattern.
 
 #include "ctnn/float16.hpp"
 #include "ctnn/simd/arch.hpp"
+#include "ctnn/simd/bf16_kernels.hpp"
 #include "ctnn/simd/ops.hpp"
 
 #include <cstddef>
@@ -41,6 +43,32 @@ template <class V>
         return simd::load<V>(widened);
     }
 }
+
+namespace detail {
+/// A register of binary16 values widened in integer lanes, for registers without a widening instruction: `high`
+/// holds each pattern in the upper half of its 32-bit lane (load_bfloat16), and the float's pattern is put together
+/// as float16_to_float does it, lane by lane with selects: a normal's exponent rebiased, an infinity's or NaN's made
+/// all ones (a NaN quiet), a subnormal k 2^-24 as the float of k times 2^-24 (exact: k < 1024, the product a normal
+/// float, so flush-to-zero modes leave it alone).
+template <class V>
+[[nodiscard]] inline V widen_float16_bits(const V& high) noexcept {
+#if CTNN_SIMD
+    using A = typename V::arch_type;
+    using I = xsimd::batch<std::int32_t, A>;
+    const I bits = xsimd::bitwise_cast<I>(high);
+    const I sign = bits & I(static_cast<std::int32_t>(0x80000000u));
+    const I magnitude = (bits >> 16) & I(0x7fff);  // the pattern without its sign: exponent and fraction
+    const I normal = (magnitude << 13) + I(112 << 23);
+    const I special = (normal + I(112 << 23)) | xsimd::select(magnitude > I(0x7c00), I(0x00400000), I(0));
+    const I subnormal = xsimd::bitwise_cast<I>(xsimd::to_float(magnitude) * V(0x1p-24f));
+    const I widened =
+        xsimd::select(magnitude >= I(0x7c00), special, xsimd::select(magnitude < I(0x0400), subnormal, normal));
+    return xsimd::bitwise_cast<V>(widened | sign);
+#else
+    return high;
+#endif
+}
+}  // namespace detail
 
 /// True when load_float16 widens registers `V` with an instruction (F16C, AVX-512F, AArch64)
 /// rather than value by value (load_float16_portable).
@@ -90,6 +118,18 @@ template <class V>
 #if XSIMD_WITH_NEON64
         if constexpr (std::is_base_of_v<xsimd::neon64, A>) {
             return V(vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(reinterpret_cast<const std::uint16_t*>(p)))));
+        }
+#endif
+        // No widening instruction (SSE2, AVX or AVX2 without F16C; 32-bit NEON): integer lanes, from load_bfloat16's
+        // register (its intrinsics read the patterns as 16-bit lanes).
+#if XSIMD_WITH_SSE2
+        if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
+            return detail::widen_float16_bits(load_bfloat16<V>(reinterpret_cast<const std::uint16_t*>(p)));
+        }
+#endif
+#if XSIMD_WITH_NEON
+        if constexpr (std::is_base_of_v<xsimd::neon, A>) {
+            return detail::widen_float16_bits(load_bfloat16<V>(reinterpret_cast<const std::uint16_t*>(p)));
         }
 #endif
     }
