@@ -207,8 +207,17 @@ TEMPLATE_LIST_TEST_CASE("store_quanta and quantize_values give every quantum", "
         // Non-finite, huge, signed-zero and subnormal inputs, spread so that every path (32 at a time, a register
         // at a time, one at a time) meets them.
         constexpr float inf = std::numeric_limits<float>::infinity();
-        const float specials[] = {std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::quiet_NaN(),
-                                  inf, -inf, 3e38f, -3e38f, 0x1p31f, -0x1p31f, -0.0f, 1e-45f, -1e-45f};
+        const float specials[] = {std::numeric_limits<float>::quiet_NaN(),
+                                  -std::numeric_limits<float>::quiet_NaN(),
+                                  inf,
+                                  -inf,
+                                  3e38f,
+                                  -3e38f,
+                                  0x1p31f,
+                                  -0x1p31f,
+                                  -0.0f,
+                                  1e-45f,
+                                  -1e-45f};
         for (std::size_t k = 0; k < std::size(specials); ++k) {
             x[3 + 37 * k] = specials[k];
             x[x.size() - 1 - k] = specials[k];
