@@ -135,7 +135,10 @@ TEST_CASE("integer_quantizer with the multiplier for the inverse gives FloatRequ
         for (int k = 0; k < 3000; ++k) {
             // Any int32; or within the clamps' reach (|acc x m| up to 600), ties (k + 1/2) / m and their neighbours.
             std::int32_t acc = static_cast<std::int32_t>(random());
-            if (k % 3 == 1) acc = static_cast<std::int32_t>(random.uniform<float>(-600.0f, 600.0f) / multiplier);
+            // Clamped before the conversion: 600 / 2^-24 is past int32's range.
+            if (k % 3 == 1)
+                acc = static_cast<std::int32_t>(
+                    std::clamp(random.uniform<float>(-600.0f, 600.0f) / multiplier, -2e9f, 2e9f));
             if (k % 3 == 2) {
                 const float tie =
                     (static_cast<float>(static_cast<std::int32_t>(random() % 1200) - 600) + 0.5f) / multiplier;
