@@ -144,12 +144,6 @@ function(ctnn_add_isa_test name isa_flags cpu_feature)
 
     add_library(${name}_objects OBJECT ${sources})
     target_compile_options(${name}_objects PRIVATE ${isa_flags})
-    # GCC 12.0 to 12.2's AVX-512 intrinsics (_mm512_undefined_*, a deliberately self-initialised variable) set off
-    # -W(maybe-)uninitialized when xsimd's functions are inlined: a false positive of those releases (fixed in 12.3).
-    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12
-       AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 12.3 AND "-mavx512f" IN_LIST isa_flags)
-        target_compile_options(${name}_objects PRIVATE -Wno-uninitialized -Wno-maybe-uninitialized)
-    endif()
     if(isa_flags STREQUAL "")
         target_compile_definitions(${name}_objects PRIVATE CTNN_TEST_SCALAR_KERNELS=1)
     endif()

@@ -241,3 +241,26 @@ TEMPLATE_TEST_CASE("batch_transposed_products computes W dz for every sample and
         check_batch_transposed_products<TestType, Arch, In, Out>(random);
     });
 }
+
+TEMPLATE_TEST_CASE("sums_of puts the sum of register k's lanes in lane k", "[kernels][sums_of]", float, double) {
+    // Each register's lanes hold distinct integers (exact sums), so a lane that gets another register's sum, or a
+    // sum that misses a lane, shows. (xsimd 8.1's AVX-512 haddp swaps the sums of registers 2, 3 with 4, 5.)
+    using T = TestType;
+    using Arch = simd::default_arch;
+    using V = simd::vector_t<T, Arch>;
+    constexpr std::size_t lanes = simd::width<T, Arch>;
+    alignas(64) T values[lanes][lanes];
+    V acc[lanes];
+    for (std::size_t k = 0; k < lanes; ++k) {
+        for (std::size_t l = 0; l < lanes; ++l) values[k][l] = T(k * 1000 + (l + 1) * (l + 1));
+        acc[k] = simd::load<V>(values[k]);
+    }
+    alignas(64) T sums[lanes];
+    simd::store(sums, simd::detail::sums_of(acc));
+    for (std::size_t k = 0; k < lanes; ++k) {
+        T expected = 0;
+        for (std::size_t l = 0; l < lanes; ++l) expected += values[k][l];
+        INFO(Arch::name() << ": register " << k);
+        CHECK(sums[k] == expected);
+    }
+}

@@ -650,6 +650,26 @@ TEMPLATE_TEST_CASE("fma, reduce_add and ratio_value agree with scalar arithmetic
         check_no_mismatches("fma", m);
         CHECK(std::abs(double(simd::reduce_add(va)) - sum) <= tolerance<T> * magnitude);
 
+        // Where the target has the fused instruction, every lane rounds once, as std::fma: (1 + e)^2 - (1 + 2e)
+        // is e^2 fused and 0 rounded twice (e = 2^-13 in float, 2^-27 in double), in lanes scaled by powers of two.
+        // (xsimd 8.1 has no AVX-512 fma; its generic a * b + c rounded twice wherever the compiler did not contract.)
+        if constexpr (simd::math::detail::has_fma && !simd::is_scalar<V>) {
+            const T e = std::is_same_v<T, float> ? T(0x1p-13) : T(0x1p-27);
+            for (std::size_t l = 0; l < lanes; ++l) {
+                const T scale = std::ldexp(T(1), int(l % 5) - 2);
+                a.values[l] = l % 2 ? (T(1) + e) * scale : random.normal<T>();
+                b.values[l] = l % 2 ? T(1) + e : random.normal<T>();
+                c.values[l] = l % 2 ? -(T(1) + T(2) * e) * scale : random.normal<T>();
+            }
+            simd::store(out.values.data(), simd::fma(simd::load<V>(a.values.data()), simd::load<V>(b.values.data()),
+                                                     simd::load<V>(c.values.data())));
+            std::size_t unfused = 0;
+            for (std::size_t l = 0; l < lanes; ++l) {
+                unfused += out.values[l] != T(std::fma(a.values[l], b.values[l], c.values[l]));
+            }
+            CHECK(unfused == 0);
+        }
+
         simd::store(out.values.data(), simd::ratio_value<V, std::ratio<3, 8>>());
         for (std::size_t l = 0; l < lanes; ++l) CHECK(out.values[l] == T(0.375));
     });

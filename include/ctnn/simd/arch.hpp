@@ -11,7 +11,21 @@
 
 #if !defined(CTNN_FORCE_SCALAR) && !defined(XSIMD_NO_SUPPORTED_ARCHITECTURE)
 #define CTNN_SIMD 1
+// GCC 12.0 to 12.2 report the deliberately undefined pass-through register of many AVX-512 intrinsics
+// (_mm512_undefined_*(), a self-initialised variable) as used uninitialized wherever they are inlined: a false
+// positive of those releases, fixed in 12.3. GCC takes a warning's disposition from the innermost place of its
+// inlining chain that a pragma covers, here the intrinsics' and xsimd's own lines, which these pragmas cover when
+// this is the first include of xsimd (and of <immintrin.h>): ctnn's and xsimd's AVX-512 code compiles with
+// -march=native -Werror, and every other warning stays on.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12 && __GNUC_MINOR__ < 3 && defined(__AVX512F__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <xsimd/xsimd.hpp>
+#pragma GCC diagnostic pop
+#else
+#include <xsimd/xsimd.hpp>
+#endif
 #else
 #define CTNN_SIMD 0
 #endif

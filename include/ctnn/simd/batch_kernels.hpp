@@ -21,16 +21,10 @@
 
 // g++ 12 inlines these kernels into callers whose batch it can see (two samples, say) and then warns that the
 // tile loops, which run only while a whole tile of samples remains, would read past it (-Warray-bounds on a path that
-// never runs). And xsimd's AVX-512 hadd and haddp, inlined here, start from _mm512_undefined_*(), a deliberately
-// self-initialised variable that GCC 12.0 to 12.2 report as used uninitialized (a false positive of those releases,
-// fixed in 12.3). The pragmas cover exactly the kernels' lines.
+// never runs). The pragmas cover exactly the kernels' lines.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
-#if __GNUC__ == 12 && __GNUC_MINOR__ < 3 && defined(__AVX512F__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 #endif
 
 namespace ctnn::simd {
@@ -187,6 +181,26 @@ inline void outer_products_rows(T* dw, strided_rows<const T> x, strided_rows<con
 inline constexpr std::size_t whole_weights_bytes = 32 * 1024;
 inline constexpr std::size_t batch_panel_bytes = 32 * 1024;
 
+#if CTNN_SIMD && XSIMD_WITH_AVX512F
+/// sums_of for 16 floats. xsimd 8.1's haddp there returns the sums of rows 4, 5, 2, 3 in lanes 2 to 5 (and of 12, 13,
+/// 10, 11 in lanes 10 to 13), so each register's halves are added first and the 8-lane haddp (correct) sums each
+/// half of the rows.
+template <class A>
+inline xsimd::batch<float, A> sums_of_16(const xsimd::batch<float, A> (&acc)[16]) noexcept {
+    using half = xsimd::batch<float, xsimd::avx2>;
+    half halves[16];
+    for (std::size_t k = 0; k < 16; ++k) {
+        const __m512 v = acc[k];
+        const __m256 high = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+        halves[k] = _mm256_add_ps(_mm512_castps512_ps256(v), high);
+    }
+    const __m256 low_sums = xsimd::haddp(halves);
+    const __m256 high_sums = xsimd::haddp(halves + 8);
+    return _mm512_castpd_ps(
+        _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(low_sums)), _mm256_castps_pd(high_sums), 1));
+}
+#endif
+
 /// The sums of `Count` registers, lane k of the result holding the sum of the lanes of acc[k] (Count = the
 /// register's width): one transpose-and-add network instead of `Count` horizontal sums.
 template <class V, std::size_t Count>
@@ -196,6 +210,12 @@ inline V sums_of(const V (&acc)[Count]) noexcept {
         return acc[0];
     } else {
 #if CTNN_SIMD
+#if XSIMD_WITH_AVX512F
+        if constexpr (std::is_same_v<V, xsimd::batch<float, typename V::arch_type>> &&
+                      std::is_base_of_v<xsimd::avx512f, typename V::arch_type>) {
+            return sums_of_16(acc);
+        }
+#endif
         return xsimd::haddp(acc);
 #endif
     }

@@ -19,16 +19,6 @@
 #include <cstdint>
 #include <type_traits>
 
-// GCC 12.0 to 12.2 report the deliberately undefined pass-through register of _mm512_cvtepu16_epi32 and
-// _mm512_slli_epi32 (_mm512_undefined_epi32(), self-initialised) as used uninitialized, a false positive fixed in
-// 12.3 (as in batch_kernels.hpp). The pragmas cover this file's lines.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12 && __GNUC_MINOR__ < 3 && defined(__AVX512F__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#define CTNN_BF16_KERNELS_PRAGMAS 1
-#endif
-
 namespace ctnn::simd {
 
 /// A register `V` (float, or an xsimd batch of floats) of the bfloat16 values at `p`, widened
@@ -192,8 +182,3 @@ inline void from_pair_order(const V& even, const V& odd, V& a, V& b) noexcept {
 }
 
 }  // namespace ctnn::simd
-
-#ifdef CTNN_BF16_KERNELS_PRAGMAS
-#pragma GCC diagnostic pop
-#undef CTNN_BF16_KERNELS_PRAGMAS
-#endif

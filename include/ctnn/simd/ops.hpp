@@ -167,9 +167,20 @@ template <class T, class A>
 inline void store_unaligned(T* p, const xsimd::batch<T, A>& v) noexcept {
     v.store_unaligned(p);
 }
+// xsimd 8.1 has no AVX-512 fma: its generic a * b + c rounds twice, or once where the compiler contracts it, so
+// lanes would round differently from the scalar std::fma and from one expression to the next. The instruction then.
 template <class T, class A>
 [[nodiscard]] inline xsimd::batch<T, A> fma(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b,
                                             const xsimd::batch<T, A>& c) noexcept {
+#if XSIMD_WITH_AVX512F
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+        if constexpr (std::is_same_v<T, float>) {
+            return _mm512_fmadd_ps(a, b, c);
+        } else if constexpr (std::is_same_v<T, double>) {
+            return _mm512_fmadd_pd(a, b, c);
+        }
+    }
+#endif
     return xsimd::fma(a, b, c);
 }
 // xsimd 8.1 divides and takes square roots of float batches on AArch64 with its ARMv7 code: a reciprocal (square
