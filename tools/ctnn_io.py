@@ -4,7 +4,7 @@ The conversion tools (pytorch_interop.py, onnx_import.py, sklearn_import.py) tur
 parameters in ctnn's canonical order, and this module writes them the way ctnn's C++ io/ headers do:
 - the topology text ("float;2;16:tanh;1:sigmoid"), as include/ctnn/io/signature.hpp;
 - weights files (format version 1), as include/ctnn/io/weights.hpp, which has the byte layout; read_weights_file reads
-  every scalar type ctnn writes (float, double, quantized int8, bfloat16) into a WeightsFile;
+  every scalar type ctnn writes (float, double, quantized int8, bfloat16, float16) into a WeightsFile;
 - the C++ header of ctnn::io::export_header (include/ctnn/io/export.hpp): the network's type alias, its parameters
   and the constexpr network.
 It also runs a tool's command so that every failure is one line on stderr and a non-zero exit status (run_command).
@@ -185,12 +185,26 @@ def weights_bytes(text: str, scalar: str, values) -> bytes:
 # Scalar codes of weights files other than float's and double's (byte 12; include/ctnn/io/weights.hpp).
 QUANTIZED_CODE = 1  # ctnn::QuantizedNetwork, include/ctnn/io/quantized_weights.hpp
 BFLOAT16_CODE = 0x12  # ctnn::BFloat16Network, include/ctnn/io/weights16.hpp
+FLOAT16_CODE = 0x02  # ctnn::Float16Network (IEEE 754 binary16), include/ctnn/io/weights16.hpp
 # scalar code -> (kind, bytes of one unit of the count field): float and double count parameters, the others bytes.
-FILE_KINDS = {4: ("float", 4), 8: ("double", 8), QUANTIZED_CODE: ("quantized", 1), BFLOAT16_CODE: ("bfloat16", 1)}
+FILE_KINDS = {4: ("float", 4), 8: ("double", 8), QUANTIZED_CODE: ("quantized", 1), BFLOAT16_CODE: ("bfloat16", 1),
+              FLOAT16_CODE: ("float16", 1)}
+
+
+def _widen_float16(bits):
+    """binary16 patterns (uint16) as float32, exactly, as ctnn::float16_to_float and x86's VCVTPH2PS: a NaN keeps its
+    sign and payload and becomes quiet (numpy's conversion may keep a signalling NaN signalling)."""
+    import numpy as np  # noqa: PLC0415
+
+    widened = bits.astype("<u2").view("<f2").astype("<f4").view("<u4")
+    nan = (bits & 0x7C00 == 0x7C00) & (bits & 0x03FF != 0)
+    return np.where(nan, widened | 0x00400000, widened).astype("<u4").view("<f4")
+
+
 # The kinds of files of 16-bit weights (io::Weights16Format): the kind is the topology text's first field, and the
 # function widens the weights' patterns (uint16) to float32, exactly. Another 16-bit format adds its code above and
 # its entry here.
-WEIGHTS16_KINDS = {"bfloat16": lambda bits: (bits.astype("<u4") << 16).view("<f4")}
+WEIGHTS16_KINDS = {"bfloat16": lambda bits: (bits.astype("<u4") << 16).view("<f4"), "float16": _widen_float16}
 # A quantized network's requantizer id -> bytes of one output unit's multiplier (f32, or i32 multiplier and i32 shift).
 REQUANTIZERS = {"float": 4, "fixed_point": 8}
 # Activations whose quantized layers carry a 256-entry table.
@@ -212,17 +226,18 @@ class QuantizedLayer:
 
 @dataclass
 class Weights16Layer:
-    """One layer of a file of 16-bit weights (include/ctnn/io/weights16.hpp; kind "bfloat16"), every value as
-    stored."""
+    """One layer of a file of 16-bit weights (include/ctnn/io/weights16.hpp; kind "bfloat16" or "float16"), every
+    value as stored."""
 
-    kind: str  # the file's kind, e.g. "bfloat16": the format of weight_bits
+    kind: str  # the file's kind, "bfloat16" or "float16": the format of weight_bits
     weight_bits: object  # uint16 array (out, in): each weight's 16-bit pattern
     bias: object  # float32 array (out,)
     slopes: object  # float32 array (out,) for a prelu layer, else None
 
     @property
     def weight(self):
-        """The weights widened to float32, exactly (a bfloat16 is the upper half of a float32's bits)."""
+        """The weights widened to float32, exactly (a bfloat16 is the upper half of a float32's bits; a binary16 NaN
+        becomes a quiet float NaN of its sign and payload, as ctnn's float16_to_float)."""
         return WEIGHTS16_KINDS[self.kind](self.weight_bits)
 
 
@@ -231,7 +246,8 @@ class WeightsFile:
     """A ctnn weights file as read_weights_file() reads it, checked whole.
 
     kind is "float" or "double" (`parameters`: every parameter in the canonical order, float64, exact), "quantized"
-    (`requantizer`, `input_qparams` and `layers` of QuantizedLayer) or "bfloat16" (`layers` of Weights16Layer).
+    (`requantizer`, `input_qparams` and `layers` of QuantizedLayer), "bfloat16" or "float16" (`layers` of
+    Weights16Layer).
     `text` is the file's topology text, `network_text` the float network's ("float;2;16:tanh;1:sigmoid"), the same
     for float and double files.
     """
@@ -258,7 +274,7 @@ def _layer_shapes(network_text: str) -> list[tuple[int, int, str]]:
 
 
 def _payload_bytes(kind: str, network_text: str, requantizer: str | None) -> int:
-    """The count field of a quantized or bfloat16 network's file: the bytes of its parameters."""
+    """The count field of a quantized network's file or one of 16-bit weights: the bytes of its parameters."""
     total = 8 if kind == "quantized" else 0  # the input's qparams
     for inputs, units, activation in _layer_shapes(network_text):
         prelu = activation.startswith("prelu(")
@@ -271,9 +287,9 @@ def _payload_bytes(kind: str, network_text: str, requantizer: str | None) -> int
 
 
 def read_weights_file(path) -> WeightsFile:
-    """Reads a ctnn weights file of any scalar type (float, double, quantized int8, bfloat16), checked whole as ctnn's
-    io::load checks it: magic, format version, header, CRC-32, length, the topology text against the scalar code and
-    the count against the topology. Every failure is an InteropError whose message names the file and says what is
+    """Reads a ctnn weights file of any scalar type (float, double, quantized int8, bfloat16, float16), checked whole as
+    ctnn's io::load checks it: magic, format version, header, CRC-32, length, the topology text against the scalar code
+    and the count against the topology. Every failure is an InteropError whose message names the file and says what is
     wrong (as io::Status's messages do). The values are returned as stored: ctnn's loader checks a quantized file's
     scales, zero points and multipliers too, this reader does not."""
     import numpy as np  # noqa: PLC0415
@@ -327,7 +343,7 @@ def read_weights_file(path) -> WeightsFile:
         raise InteropError(f"{path}: its topology text is not ASCII") from None
 
     # The text must be one of the code's kind: "float;...", "double;...", "quantized(<requantizer>);float;...",
-    # "bfloat16;float;...".
+    # "bfloat16;float;...", "float16;float;...".
     requantizer = None
     network_text = text
     if kind == "quantized":
@@ -396,7 +412,7 @@ def read_weights_file(path) -> WeightsFile:
 
 def read_weights(path) -> tuple[str, str, object]:
     """(topology text, scalar type, parameters as a float64 numpy array) of a float or double network's ctnn weights
-    file, checked whole (read_weights_file); a quantized or bfloat16 network's file is an InteropError."""
+    file, checked whole (read_weights_file); a quantized network's file or one of 16-bit weights is an InteropError."""
     weights = read_weights_file(path)
     if weights.kind not in ("float", "double"):
         raise InteropError(f"{path} holds a {weights.kind} network ('{weights.text}'), not a float or double one; "

@@ -57,9 +57,7 @@ public:
     [[nodiscard]] static constexpr BFloat16Network from_parameters(
         std::span<const std::uint16_t, BFloat16Network::weight_count> weights,
         std::span<const float, BFloat16Network::float_parameter_count> float_parameters) noexcept {
-        BFloat16Network net(typename BFloat16Network::zeroed_t{});
-        net.write_parameters(weights, float_parameters);
-        return net;
+        return BFloat16Network::template with_parameters<BFloat16Network>(weights, float_parameters);
     }
 };
 

@@ -10,6 +10,7 @@
 #include "ctnn/simd/f16_kernels.hpp"
 
 #include <cstdint>
+#include <span>
 #include <type_traits>
 
 namespace ctnn {
@@ -40,8 +41,10 @@ struct float16_weights {
 /// elsewhere, many times slower), so forward() returns what `Net::forward` returns for to_float(), the float network of
 /// the rounded weights, bit for bit.
 ///
-/// The members (forward one sample or a batch, to_float, the sizes, ==) are those of
-/// detail::half_width_network, shared with ctnn::BFloat16Network. The object holds the parameters
+/// The members (forward one sample or a batch, to_float, the sizes, ==, read_parameters / write_parameters of the
+/// canonical order with the weights as std::uint16_t bit patterns) are those of detail::half_width_network, shared
+/// with ctnn::BFloat16Network; from_parameters builds one in a constant expression, as an exported header does, and
+/// ctnn/io/weights16.hpp saves, loads and exports it. The object holds the parameters
 /// and nothing else: sizeof is storage_bytes, no heap. It is trivially copyable. Requires: `Net`'s
 /// value_type is float (a static_assert says so).
 template <class Net>
@@ -55,6 +58,15 @@ public:
     /// `Float16Network(net)`: `net` with its weights rounded to binary16 (round_to_float16) and the
     /// rest copied.
     using detail::half_width_network<Net, detail::float16_weights>::half_width_network;
+
+    /// A network of the given parameters (write_parameters(): the weights as binary16 bit patterns, std::uint16_t,
+    /// taken as they are), in a constant expression too, so that exported weights live in read-only memory:
+    /// `constexpr Net16 net = Net16::from_parameters(weights, float_parameters);`.
+    [[nodiscard]] static constexpr Float16Network from_parameters(
+        std::span<const std::uint16_t, Float16Network::weight_count> weights,
+        std::span<const float, Float16Network::float_parameter_count> float_parameters) noexcept {
+        return Float16Network::template with_parameters<Float16Network>(weights, float_parameters);
+    }
 };
 
 /// `net` with its weights rounded to binary16: `Float16Network<Net>(net)`.

@@ -6,6 +6,8 @@
 #include "exported_bf16.hpp"
 #include "exported_bf16_large.hpp"
 #include "exported_double.hpp"
+#include "exported_f16.hpp"
+#include "exported_f16_large.hpp"
 #include "exported_float.hpp"
 #include "exported_large.hpp"
 #include "exported_q_large.hpp"
@@ -70,23 +72,30 @@ static_assert(exported_q_large::network.layer<1>() == exported_q_large::layer_2)
 constexpr exported_q_small::Network q_copy = exported_q_small::network;
 static_assert(q_copy == exported_q_small::network);
 
-// The bfloat16 networks: their types, their size, and every parameter readable in a constant expression: the
-// exported patterns and float parameters, in the canonical order.
+// The networks of 16-bit weights (bfloat16, binary16): their types, their size, and every parameter readable in a
+// constant expression: the exported patterns and float parameters, in the canonical order.
 static_assert(std::is_same_v<exported_bf16::Network, ctnn::BFloat16Network<exported_float::Network>>);
 static_assert(std::is_same_v<exported_bf16_large::Network, ctnn::BFloat16Network<exported_large::Network>>);
 static_assert(sizeof(exported_bf16_large::Network) == exported_bf16_large::Network::storage_bytes);
+static_assert(std::is_same_v<exported_f16::Network, ctnn::Float16Network<exported_float::Network>>);
+static_assert(std::is_same_v<exported_f16_large::Network, ctnn::Float16Network<exported_large::Network>>);
+static_assert(sizeof(exported_f16_large::Network) == exported_f16_large::Network::storage_bytes);
 template <class N>
-constexpr bool holds_bfloat16(const N& net, const std::array<std::uint16_t, N::weight_count>& weights,
-                              const std::array<float, N::float_parameter_count>& float_parameters) {
+constexpr bool holds_weights16(const N& net, const std::array<std::uint16_t, N::weight_count>& weights,
+                               const std::array<float, N::float_parameter_count>& float_parameters) {
     std::array<std::uint16_t, N::weight_count> w{};
     std::array<float, N::float_parameter_count> f{};
     net.read_parameters(w, f);
     return w == weights && f == float_parameters;
 }
-static_assert(holds_bfloat16(exported_bf16::network, exported_bf16::weights, exported_bf16::float_parameters));
+static_assert(holds_weights16(exported_bf16::network, exported_bf16::weights, exported_bf16::float_parameters));
 static_assert(exported_bf16::float_parameters[8] != 0.25f);  // layer 1's first PReLU slope, after its 8 biases
 constexpr exported_bf16::Network bf16_copy = exported_bf16::network;
 static_assert(bf16_copy == exported_bf16::network);
+static_assert(holds_weights16(exported_f16::network, exported_f16::weights, exported_f16::float_parameters));
+static_assert(exported_f16::float_parameters[8] != 0.25f);
+constexpr exported_f16::Network f16_copy = exported_f16::network;
+static_assert(f16_copy == exported_f16::network);
 
 namespace {
 
@@ -161,7 +170,7 @@ int main(int argc, char** argv) {
         std::printf("consumer: cannot open %s\n", argv[1]);
         return 2;
     }
-    int line = 0, checked[7] = {0, 0, 0, 0, 0, 0, 0};
+    int line = 0, checked[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
     bool ok = true;
     char name[64];
     while (std::fscanf(in, "%63s", name) == 1) {
@@ -188,6 +197,12 @@ int main(int argc, char** argv) {
         } else if (std::strcmp(name, "exported_bf16_large") == 0) {
             sample_ok = check_sample(exported_bf16_large::network, in, name, line);
             ++checked[6];
+        } else if (std::strcmp(name, "exported_f16") == 0) {
+            sample_ok = check_sample(exported_f16::network, in, name, line);
+            ++checked[7];
+        } else if (std::strcmp(name, "exported_f16_large") == 0) {
+            sample_ok = check_sample(exported_f16_large::network, in, name, line);
+            ++checked[8];
         } else {
             std::printf("consumer: line %d: unknown network '%s'\n", line, name);
         }
@@ -202,8 +217,11 @@ int main(int argc, char** argv) {
         ok = false;
     }
     if (ok) {
-        std::printf("consumer: %d + %d + %d float, %d + %d quantized and %d + %d bfloat16 samples match bit for bit\n",
-                    checked[0], checked[1], checked[2], checked[3], checked[4], checked[5], checked[6]);
+        std::printf(
+            "consumer: %d + %d + %d float, %d + %d quantized, %d + %d bfloat16 and %d + %d float16 samples match bit "
+            "for "
+            "bit\n",
+            checked[0], checked[1], checked[2], checked[3], checked[4], checked[5], checked[6], checked[7], checked[8]);
     }
     return ok ? 0 : 1;
 }

@@ -8,7 +8,8 @@
 // build with its default constexpr limits), two quantized networks, exported_q_small.hpp (3-8-6-1 Tanh, Linear,
 // Sigmoid; FixedPointRequantizer) and exported_q_large.hpp (784-128-64-10 ReLU, Softmax; FloatRequantizer), two
 // networks of bfloat16 weights, exported_bf16.hpp (the float network of exported_float.hpp, other weights, rounded)
-// and exported_bf16_large.hpp (784-128-64-10), and
+// and exported_bf16_large.hpp (784-128-64-10), two of binary16 weights likewise, exported_f16.hpp and
+// exported_f16_large.hpp, and
 // <directory>/expected.txt, one line per sample: the network's name, its inputs, then its outputs, every value as a C
 // hexadecimal floating-point number (exact), and for a quantized network every quantum of forward_quanta (decimal).
 // tests/export/consumer.cpp checks that the exported networks reproduce these outputs (and quanta) bit for bit.
@@ -39,11 +40,12 @@ using DoubleNet =
 using LargeNet = ctnn::Network<float, ctnn::Input<784>, ctnn::Dense<128, ctnn::ReLU>, ctnn::Dense<64, ctnn::ReLU>,
                                ctnn::Dense<10, ctnn::Softmax>>;
 
-/// Exports `Net` initialised from `seed`, or with `Bfloat16` its ctnn::BFloat16Network.
-template <class Net, bool Bfloat16 = false>
+/// Exports `Net` initialised from `seed` as `As<Net>`: the network itself, or its ctnn::BFloat16Network or
+/// ctnn::Float16Network.
+template <class Net, template <class> class As = std::type_identity_t>
 bool generate(const std::filesystem::path& directory, const char* name, std::uint64_t seed, std::FILE* expected) {
     using T = typename Net::value_type;
-    using Exported = std::conditional_t<Bfloat16, ctnn::BFloat16Network<Net>, Net>;
+    using Exported = As<Net>;
     static Net net;  // static: the large network does not belong on the stack
     ctnn::Random random(seed);
     ctnn::init::normal_inverse_fan_in(net, random);
@@ -131,8 +133,10 @@ int main(int argc, char** argv) {
                     generate<LargeNet>(directory, "exported_large", 43, expected) &&
                     generate_quantized<QuantizedSmall>(directory, "exported_q_small", 44, expected) &&
                     generate_quantized<QuantizedLarge>(directory, "exported_q_large", 45, expected) &&
-                    generate<FloatNet, true>(directory, "exported_bf16", 46, expected) &&
-                    generate<LargeNet, true>(directory, "exported_bf16_large", 47, expected);
+                    generate<FloatNet, ctnn::BFloat16Network>(directory, "exported_bf16", 46, expected) &&
+                    generate<LargeNet, ctnn::BFloat16Network>(directory, "exported_bf16_large", 47, expected) &&
+                    generate<FloatNet, ctnn::Float16Network>(directory, "exported_f16", 48, expected) &&
+                    generate<LargeNet, ctnn::Float16Network>(directory, "exported_f16_large", 49, expected);
     const bool closed = std::fclose(expected) == 0;
     if (ok && closed) std::printf("export_generator: wrote the headers and expected.txt to %s\n", argv[1]);
     return ok && closed ? 0 : 1;

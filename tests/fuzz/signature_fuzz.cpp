@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -151,7 +152,7 @@ std::optional<std::string> expected_cpp_type(const Topology& topology) {
 
 /// The texts ctnn writes for these networks read back to their topologies and C++ types; a quantized network's is
 /// `quantized(<requantizer id>);` and its float network's text, a bfloat16 network's `bfloat16;` and its float
-/// network's.
+/// network's, a binary16 network's `float16;` and its float network's.
 template <class Net>
 void check_written(ctnn_fuzz::named_network<Net> = {}) {
     if constexpr (ctnn::io::QuantizedNetworkType<Net>) {
@@ -165,14 +166,18 @@ void check_written(ctnn_fuzz::named_network<Net> = {}) {
         check_written<Float>();
     } else if constexpr (ctnn::io::Weights16NetworkType<Net>) {
         using Float = typename Net::network_type;
+        constexpr bool binary16 = std::is_same_v<Net, ctnn::Float16Network<Float>>;
+        const ctnn::io::Weights16Format& format = binary16 ? ctnn::io::float16_weights : ctnn::io::bfloat16_weights;
         const std::string text = ctnn::io::signature<Net>();
         const auto parts = ctnn::io::detail::split_weights16_text(text);
         CTNN_FUZZ_CHECK(parts && parts->network == ctnn::io::signature<Float>() &&
-                            parts->format->scalar_code == ctnn::io::bfloat16_weights.scalar_code &&
-                            text.starts_with("bfloat16;") && !Topology::parse(text),
-                        "a bfloat16 network's signature is not bfloat16; and its float network's");
-        CTNN_FUZZ_CHECK(ctnn::io::cpp_type<Net>() == "ctnn::BFloat16Network<" + ctnn::io::cpp_type<Float>() + '>',
-                        "a bfloat16 network's C++ type is not BFloat16Network of its float network's");
+                            parts->format->scalar_code == format.scalar_code &&
+                            text.starts_with(binary16 ? "float16;" : "bfloat16;") && !Topology::parse(text),
+                        "a 16-bit network's signature is not its format's id and its float network's");
+        CTNN_FUZZ_CHECK(
+            ctnn::io::cpp_type<Net>() == std::string(binary16 ? "ctnn::Float16Network<" : "ctnn::BFloat16Network<") +
+                                             ctnn::io::cpp_type<Float>() + '>',
+            "a 16-bit network's C++ type is not its format's class template of its float network's");
         check_written<Float>();
     } else {
         const auto parsed = Topology::parse(ctnn::io::signature<Net>());

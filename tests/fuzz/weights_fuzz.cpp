@@ -1,8 +1,8 @@
 // Fuzz target for the weights-file loaders (ctnn/io/weights.hpp, ctnn/io/quantized_weights.hpp for quantized
-// networks, ctnn/io/weights16.hpp for networks of bfloat16 weights). Every input is loaded into each network of
-// weights_networks.hpp twice over: as it is, and resealed (its last 4 bytes replaced by the CRC-32 of the rest), since
-// almost every mutation breaks the checksum and the checks behind it would otherwise go unexplored. Each of those is
-// loaded from memory (from_weights_bytes) and from a file (load), and these must hold:
+// networks, ctnn/io/weights16.hpp for networks of bfloat16 and binary16 weights). Every input is loaded into each
+// network of weights_networks.hpp twice over: as it is, and resealed (its last 4 bytes replaced by the CRC-32 of the
+// rest), since almost every mutation breaks the checksum and the checks behind it would otherwise go unexplored. Each
+// of those is loaded from memory (from_weights_bytes) and from a file (load), and these must hold:
 //
 // - an accepted input saves back to the same bytes (to_weights_bytes), so nothing in a file goes unchecked;
 // - a rejected input leaves the network's parameters as they were, bit for bit, and its message names the file;
@@ -80,7 +80,7 @@ const ScratchFile& scratch() {
     return file;
 }
 
-/// A float network's parameters, a quantized network's every byte (it has no padding: storage_bytes), or a bfloat16
+/// A float network's parameters, a quantized network's every byte (it has no padding: storage_bytes), or a 16-bit
 /// network's weight patterns and float parameters, as bytes that see NaN payloads and signed zeros.
 template <class Net>
 std::vector<std::byte> state_bits(const Net& net) {

@@ -6,12 +6,15 @@
 // every ratio-parameter form of the topology text (none, one, two, negative), PReLU's extra slope parameters, and
 // quantized networks (ctnn/io/quantized_weights.hpp): one float topology with both requantizers (a topology_mismatch
 // in the requantizer alone), the float network of that topology too (scalar_type_mismatch both ways), tables (Tanh,
-// Sigmoid), ReLU and Softmax; and networks of bfloat16 weights (ctnn/io/weights16.hpp): the float network of that
-// topology rounded (scalar_type_mismatch with the float and quantized files of the same float topology, both ways),
-// and PReLU's slopes (float parameters after a layer's bias) with Softmax.
+// Sigmoid), ReLU and Softmax; and networks of bfloat16 and of binary16 weights (ctnn/io/weights16.hpp), each format
+// the float network of that topology rounded (scalar_type_mismatch with the float and quantized files of the same
+// float topology and with the other 16-bit format's, every way), and PReLU's slopes (float parameters after a layer's
+// bias) with Softmax.
 
 #include <ctnn/bfloat16.hpp>
 #include <ctnn/bfloat16_network.hpp>
+#include <ctnn/float16.hpp>
+#include <ctnn/float16_network.hpp>
 #include <ctnn/io/signature.hpp>
 #include <ctnn/network.hpp>
 #include <ctnn/quantized_network.hpp>
@@ -49,6 +52,8 @@ using QuantizedRectifier = ctnn::QuantizedNetwork<
     ctnn::FixedPointRequantizer>;
 using BFloat16Small = ctnn::BFloat16Network<SmallFloat>;
 using BFloat16Rectifiers = ctnn::BFloat16Network<Rectifiers>;
+using Float16Small = ctnn::Float16Network<SmallFloat>;
+using Float16Rectifiers = ctnn::Float16Network<Rectifiers>;
 
 /// Every network, with the name of its seed file.
 template <class Net>
@@ -62,7 +67,8 @@ inline constexpr auto weights_networks = std::make_tuple(
     named_network<Smooth>{"double-1-2-2-2-1-smooth"}, named_network<QuantizedSmallFloat>{"quantized-float-2-3-1"},
     named_network<QuantizedSmallFixed>{"quantized-fixed-point-2-3-1"},
     named_network<QuantizedRectifier>{"quantized-fixed-point-3-4-2-rectifiers"},
-    named_network<BFloat16Small>{"bfloat16-2-3-1"}, named_network<BFloat16Rectifiers>{"bfloat16-3-4-3-2-rectifiers"});
+    named_network<BFloat16Small>{"bfloat16-2-3-1"}, named_network<BFloat16Rectifiers>{"bfloat16-3-4-3-2-rectifiers"},
+    named_network<Float16Small>{"float16-2-3-1"}, named_network<Float16Rectifiers>{"float16-3-4-3-2-rectifiers"});
 
 /// Calls `f(named_network<Net>)` for every network above.
 template <class F>
@@ -114,20 +120,26 @@ template <ctnn::io::QuantizedNetworkType Q>
 Q patterned_network(float shift, bool specials) {
     return patterned_quantized_network<Q>(shift, specials);
 }
-/// A network of 16-bit weights: weight k is the bfloat16 nearest (k + 1) / 8 (negated for odd k) plus `shift`, float
-/// parameter k likewise. With `specials`, the first weights are patterns no rounding gives (a signalling NaN's, a
-/// negative NaN with a payload) and infinities, -0, the smallest subnormal and the largest finite value, and the first
-/// float parameters a NaN with a payload, -0 and float's largest value.
+/// A network of 16-bit weights: weight k is the value of its format (bfloat16 or binary16) nearest (k + 1) / 8
+/// (negated for odd k) plus `shift`, float parameter k likewise. With `specials`, the first weights are patterns no
+/// rounding gives (a signalling NaN's, a negative NaN with a payload) and infinities, -0, the smallest subnormal (for
+/// binary16 the largest too) and the largest finite value, and the first float parameters a NaN with a payload, -0
+/// and float's largest value.
 template <ctnn::io::Weights16NetworkType N>
 N patterned_network(float shift, bool specials) {
+    constexpr bool binary16 = std::is_same_v<N, ctnn::Float16Network<typename N::network_type>>;
     std::vector<std::uint16_t> w(N::weight_count);
     std::vector<float> f(N::float_parameter_count);
     const auto value = [&](std::size_t k) { return float(k + 1) / 8.0f * (k % 2 == 0 ? 1.0f : -1.0f) + shift; };
-    for (std::size_t k = 0; k < w.size(); ++k) w[k] = ctnn::round_to_bfloat16(value(k));
+    for (std::size_t k = 0; k < w.size(); ++k) {
+        w[k] = binary16 ? ctnn::round_to_float16(value(k)) : ctnn::round_to_bfloat16(value(k));
+    }
     for (std::size_t k = 0; k < f.size(); ++k) f[k] = value(k + 1000);
     if (specials) {
-        const std::uint16_t special_weights[] = {0x7f81, 0xffc1, 0x7f80, 0xff80, 0x8000, 0x0001, 0x7f7f};
-        for (std::size_t k = 0; k < std::min(w.size(), std::size(special_weights)); ++k) w[k] = special_weights[k];
+        const std::vector<std::uint16_t> special_weights =
+            binary16 ? std::vector<std::uint16_t>{0x7c01, 0xfe01, 0x7c00, 0xfc00, 0x8000, 0x0001, 0x03ff, 0x7bff}
+                     : std::vector<std::uint16_t>{0x7f81, 0xffc1, 0x7f80, 0xff80, 0x8000, 0x0001, 0x7f7f};
+        for (std::size_t k = 0; k < std::min(w.size(), special_weights.size()); ++k) w[k] = special_weights[k];
         const float special_floats[] = {std::bit_cast<float>(0x7fc00005u), -0.0f, std::numeric_limits<float>::max()};
         for (std::size_t k = 0; k < std::min(f.size(), std::size(special_floats)); ++k) f[k] = special_floats[k];
     }

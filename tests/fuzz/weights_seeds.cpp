@@ -1,7 +1,8 @@
 // The seed weights files of the weights fuzz target, as ctnn saves them: for every network of weights_networks.hpp,
 // valid-<name>.ctnn (plain parameters) and valid-<name>-specials.ctnn (NaN, infinities, -0, a subnormal, the largest
-// value first; for a quantized network the extreme zero points, weights, biases and scales; for a bfloat16 network
-// NaN patterns, infinities, -0, a subnormal and the largest value among the weights and the float parameters).
+// value first; for a quantized network the extreme zero points, weights, biases and scales; for a network of bfloat16
+// or binary16 weights NaN patterns, infinities, -0, subnormals and the largest value among the weights and the float
+// parameters).
 //
 //   ctnn_fuzz_weights_seeds --write DIR   writes them (after a change of the file format)
 //   ctnn_fuzz_weights_seeds --check DIR   exits 1 unless DIR holds them, byte for byte (the CTest test)

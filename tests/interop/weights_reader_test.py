@@ -1,6 +1,6 @@
 """tools/ctnn_io.py's read_weights_file against the files ctnn writes: every scalar type (float, double, quantized int8
-with both requantizers, bfloat16), every field compared with what the C++ side wrote, and every refusal compared with
-ctnn's own loader.
+with both requantizers, bfloat16, float16), every field compared with what the C++ side wrote (the 16-bit weights
+widened too, NaN, infinity and subnormal patterns among them), and every refusal compared with ctnn's own loader.
 
     weights_reader_test.py --writer <write_weights_files> --tools <tools directory>
 
@@ -22,7 +22,10 @@ import numpy as np
 
 ARGS = argparse.Namespace(writer=None, tools=None)
 IO = None  # tools/ctnn_io.py, loaded by main()
-NAMES = ("float", "double", "quantized_float", "quantized_fixed_point", "bfloat16", "bfloat16_specials")
+NAMES = ("float", "double", "quantized_float", "quantized_fixed_point", "bfloat16", "bfloat16_specials", "float16",
+         "float16_specials")
+# The scalar codes of the files of 16-bit weights (include/ctnn/io/signature.hpp, io::Weights16Format).
+WEIGHTS16_CODES = {"bfloat16": 0x12, "float16": 0x02}
 
 
 def read_fields(path: Path) -> dict:
@@ -84,7 +87,7 @@ class Files(unittest.TestCase):
                 elif weights.kind == "quantized":
                     self.check_quantized(weights, fields)
                 else:
-                    self.check_bfloat16(weights, fields)
+                    self.check_weights16(weights, fields)
 
     def check_plain(self, weights, fields):
         self.assertEqual(weights.network_text, weights.text)
@@ -123,8 +126,11 @@ class Files(unittest.TestCase):
             else:
                 self.assertIsNone(layer.table)
 
-    def check_bfloat16(self, weights, fields):
-        self.assertEqual(weights.network_text, weights.text[len("bfloat16;"):])
+    def check_weights16(self, weights, fields):
+        self.assertIn(weights.kind, WEIGHTS16_CODES)
+        self.assertEqual(weights.kind, weights.text.split(";", 1)[0])
+        self.assertEqual(weights.scalar_code, WEIGHTS16_CODES[weights.kind])
+        self.assertEqual(weights.network_text, weights.text[len(weights.kind) + 1:])
         shapes = [(units, inputs) for inputs, units, _ in IO._layer_shapes(weights.network_text)]
         self.assertEqual(len(weights.layers), len(shapes))
         for i, layer in enumerate(weights.layers):
@@ -132,9 +138,9 @@ class Files(unittest.TestCase):
             self.assertEqual(layer.weight_bits.dtype, np.uint16)
             self.assertEqual(layer.weight_bits.shape, shapes[i])
             self.assertEqual(layer.weight_bits.reshape(-1).tolist(), get("weight_bits"))
-            # Widened: the pattern as the upper half of a float32.
-            widened = np.frombuffer(b"".join(struct.pack("<HH", 0, b) for b in get("weight_bits")), dtype="<f4")
-            self.assertEqual(f32_bits(layer.weight), f32_bits(widened))
+            # Widened: what the C++ network's to_float() holds, bit for bit (a NaN quiet, of its sign and payload).
+            self.assertEqual(layer.weight.dtype, np.float32)
+            self.assertEqual(f32_bits(layer.weight), get("weight_float_bits"))
             self.assertEqual(f32_bits(layer.bias), get("bias_bits"))
             if ("layer", i, "slope_bits") in fields:
                 self.assertEqual(f32_bits(layer.slopes), get("slope_bits"))
@@ -156,7 +162,7 @@ class Files(unittest.TestCase):
         self.assertEqual(self.cpp_kind(name, path), cpp_kind, message)
 
     def test_every_truncation_and_flipped_byte_is_refused(self):
-        for name in ("quantized_fixed_point", "bfloat16"):
+        for name in ("quantized_fixed_point", "bfloat16", "float16"):
             data = (self.dir / f"{name}.ctnn").read_bytes()
             for n in range(len(data)):
                 with self.subTest(name=name, length=n):
@@ -175,7 +181,7 @@ class Files(unittest.TestCase):
                     IO.read_weights_file(path)
 
     def test_refusals_agree_with_ctnn(self):
-        for name in ("float", "quantized_float", "bfloat16"):
+        for name in ("float", "quantized_float", "bfloat16", "float16"):
             data = (self.dir / f"{name}.ctnn").read_bytes()
             length = struct.unpack_from("<I", data, 16)[0]
             with self.subTest(name=name):
@@ -193,17 +199,35 @@ class Files(unittest.TestCase):
                 self.refused(name, reseal(data[:20 + length] + struct.pack("<Q", count + 1) + data[28 + length:]),
                              f"holds {count + 1} ", "parameter_count_mismatch")
                 self.refused(name, reseal(data + bytes(6)), "bytes, not the", "not_a_weights_file")
-        # The scalar code of another kind than the text's: quantized text, bfloat16 code.
+        # The scalar code of another kind than the text's: quantized text, bfloat16 code; the two 16-bit formats' codes
+        # swapped.
         data = (self.dir / "quantized_float.ctnn").read_bytes()
         self.refused("quantized_float", reseal(data[:12] + bytes([0x12]) + data[13:]),
                      "does not match the scalar type code 18 (bfloat16)", "scalar_type_mismatch")
+        data = (self.dir / "bfloat16.ctnn").read_bytes()
+        self.refused("bfloat16", reseal(data[:12] + bytes([0x02]) + data[13:]),
+                     "does not match the scalar type code 2 (float16)", "scalar_type_mismatch")
+        data = (self.dir / "float16.ctnn").read_bytes()
+        self.refused("float16", reseal(data[:12] + bytes([0x12]) + data[13:]),
+                     "does not match the scalar type code 18 (bfloat16)", "scalar_type_mismatch")
+
+    def test_each_16_bit_format_is_refused_by_the_other_network(self):
+        """A file of one 16-bit format reads as what it is, and ctnn's loader refuses it for the same float network of
+        the other format (scalar_type_mismatch), as for the float network."""
+        for name, other in (("bfloat16", "float16"), ("float16", "bfloat16")):
+            with self.subTest(name=name):
+                path = self.dir / f"{name}.ctnn"
+                self.assertEqual(IO.read_weights_file(path).kind, name)
+                self.assertEqual(self.cpp_kind(name, path), "ok")
+                self.assertEqual(self.cpp_kind(other, path), "scalar_type_mismatch")
+                self.assertEqual(self.cpp_kind("float", path), "scalar_type_mismatch")
 
     def test_missing_files_and_the_float_reader(self):
         with self.assertRaisesRegex(IO.InteropError, "does not exist"):
             IO.read_weights_file(self.dir / "missing.ctnn")
         with self.assertRaisesRegex(IO.InteropError, "it is a directory"):
             IO.read_weights_file(self.dir)
-        for name in ("quantized_fixed_point", "bfloat16"):
+        for name in ("quantized_fixed_point", "bfloat16", "float16"):
             with self.assertRaisesRegex(IO.InteropError, "not a float or double one"):
                 IO.read_weights(self.dir / f"{name}.ctnn")
 

@@ -15,13 +15,16 @@
 //   layer <i> linear_qparams|output_qparams <scale bits> <zero point>
 //   layer <i> weight_scales|bias|weights|table <values ...>    weights [out][in] without padding; table if any
 //   layer <i> multipliers <float bits ...> | <multiplier shift ...>
-//   layer <i> weight_bits|bias_bits|slope_bits <values ...>    bfloat16: weights' patterns, biases' and slopes' bits
+//   layer <i> weight_bits|weight_float_bits|bias_bits|slope_bits <values ...>
+//                                                              bfloat16, float16: weights' patterns, the weights
+//                                                              widened (to_float()), biases' and slopes' bits
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/quantized_weights.hpp>
 #include <ctnn/io/weights.hpp>
 #include <ctnn/io/weights16.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -45,6 +48,7 @@ using QuantNet = ctnn::Network<float, Input<4>, Dense<6, ctnn::Tanh>, Dense<5, c
 using QFloat = ctnn::QuantizedNetwork<QuantNet, ctnn::FloatRequantizer>;
 using QFixed = ctnn::QuantizedNetwork<QuantNet, ctnn::FixedPointRequantizer>;
 using BF16 = ctnn::BFloat16Network<FloatNet>;
+using F16 = ctnn::Float16Network<FloatNet>;
 
 template <class T>
 std::uint64_t bits(T value) {
@@ -117,27 +121,48 @@ void fields(std::FILE* out, const Q& q) {
     });
 }
 
-/// A bfloat16 network: per layer the weights' patterns, the biases' and slopes' bits, from to_float() (each weight
-/// widened exactly: its pattern is the upper half of the float's bits) and the float network's layout.
+/// A network of 16-bit weights: per layer the weights' patterns (read_parameters), the weights as to_float() widens
+/// them (exactly; a NaN quiet), the biases' and slopes' bits (to_float(), in the float network's layout).
 template <ctnn::io::Weights16NetworkType N>
 void fields(std::FILE* out, const N& net) {
     using Net = typename N::network_type;
     const Net widened = net.to_float();
-    std::size_t k = 0;
+    std::vector<std::uint16_t> patterns(N::weight_count);
+    std::vector<float> others(N::float_parameter_count);
+    net.read_parameters(std::span<std::uint16_t, N::weight_count>(patterns.data(), patterns.size()),
+                        std::span<float, N::float_parameter_count>(others.data(), others.size()));
+    std::size_t k = 0, n = 0;
     ctnn::detail::static_for<Net::layer_count>([&](auto i) {
         using L = typename Net::layers::template at<i>;
         const std::string at = "layer " + std::to_string(i) + ' ';
-        std::vector<std::uint64_t> w, b, s;
-        for (std::size_t j = 0; j < L::input_size * L::output_size; ++j)
-            w.push_back(bits(widened.parameter(k++)) >> 16);
+        std::vector<std::uint64_t> w, wf, b, s;
+        for (std::size_t j = 0; j < L::input_size * L::output_size; ++j) {
+            w.push_back(patterns[n++]);
+            wf.push_back(bits(widened.parameter(k++)));
+        }
         for (std::size_t j = 0; j < L::output_size; ++j) b.push_back(bits(widened.parameter(k++)));
         if constexpr (L::learned_slope) {
             for (std::size_t j = 0; j < L::output_size; ++j) s.push_back(bits(widened.parameter(k++)));
         }
         line(out, at + "weight_bits", w, [](std::uint64_t v) { return v; });
+        line(out, at + "weight_float_bits", wf, [](std::uint64_t v) { return v; });
         line(out, at + "bias_bits", b, [](std::uint64_t v) { return v; });
         if (!s.empty()) line(out, at + "slope_bits", s, [](std::uint64_t v) { return v; });
     });
+}
+
+/// `rounded` with `specials` as its first weights and a negative NaN with a payload as its first bias: patterns no
+/// rounding gives (signalling NaNs'), infinities, -0, subnormals.
+template <ctnn::io::Weights16NetworkType N>
+N with_specials(const N& rounded, std::span<const std::uint16_t> specials) {
+    std::vector<std::uint16_t> w(N::weight_count);
+    std::vector<float> f(N::float_parameter_count);
+    rounded.read_parameters(std::span<std::uint16_t, N::weight_count>(w.data(), w.size()),
+                            std::span<float, N::float_parameter_count>(f.data(), f.size()));
+    std::copy(specials.begin(), specials.end(), w.begin());
+    f[0] = std::bit_cast<float>(0xffc00007u);
+    return N::from_parameters(std::span<const std::uint16_t, N::weight_count>(w.data(), w.size()),
+                              std::span<const float, N::float_parameter_count>(f.data(), f.size()));
 }
 
 template <class Net>
@@ -190,6 +215,7 @@ int main(int argc, char** argv) {
         if (name == "quantized_float") return check<QFloat>(argv[4]);
         if (name == "quantized_fixed_point") return check<QFixed>(argv[4]);
         if (name == "bfloat16" || name == "bfloat16_specials") return check<BF16>(argv[4]);
+        if (name == "float16" || name == "float16_specials") return check<F16>(argv[4]);
         std::fprintf(stderr, "write_weights_files: unknown network '%s'\n", name.c_str());
         return 2;
     }
@@ -202,21 +228,19 @@ int main(int argc, char** argv) {
     float_net.set_parameter(1, -0.0f);
     float_net.set_parameter(2, std::numeric_limits<float>::denorm_min());
     const BF16 rounded(random_network<FloatNet>(3));
-    // Patterns no rounding gives (a signalling NaN's), infinities, -0 and a subnormal among the weights.
-    std::vector<std::uint16_t> w(BF16::weight_count);
-    std::vector<float> f(BF16::float_parameter_count);
-    rounded.read_parameters(std::span<std::uint16_t, BF16::weight_count>(w.data(), w.size()),
-                            std::span<float, BF16::float_parameter_count>(f.data(), f.size()));
-    const std::uint16_t specials[] = {0x7f81, 0xffc1, 0x7f80, 0xff80, 0x8000, 0x0001};
-    std::memcpy(w.data(), specials, sizeof specials);
-    f[0] = std::bit_cast<float>(0xffc00007u);
-    const BF16 special = BF16::from_parameters(std::span<const std::uint16_t, BF16::weight_count>(w.data(), w.size()),
-                                               std::span<const float, BF16::float_parameter_count>(f.data(), f.size()));
+    const std::uint16_t bfloat16_specials[] = {0x7f81, 0xffc1, 0x7f80, 0xff80, 0x8000, 0x0001};
+    // float16: a signalling NaN's pattern, a negative quiet NaN with a payload, infinities, -0, the smallest and the
+    // largest subnormal, the largest finite value (65504).
+    const F16 rounded16(random_network<FloatNet>(6));
+    const std::uint16_t float16_specials[] = {0x7c01, 0xfe01, 0x7c00, 0xfc00, 0x8000, 0x0001, 0x03ff, 0x7bff};
 
     const bool ok = write(directory, "float", float_net) && write(directory, "double", random_network<DoubleNet>(2)) &&
                     write(directory, "quantized_float", quantized<QFloat>(4)) &&
                     write(directory, "quantized_fixed_point", quantized<QFixed>(5)) &&
-                    write(directory, "bfloat16", rounded) && write(directory, "bfloat16_specials", special);
-    if (ok) std::printf("write_weights_files: wrote 6 files to %s\n", argv[1]);
+                    write(directory, "bfloat16", rounded) &&
+                    write(directory, "bfloat16_specials", with_specials(rounded, bfloat16_specials)) &&
+                    write(directory, "float16", rounded16) &&
+                    write(directory, "float16_specials", with_specials(rounded16, float16_specials));
+    if (ok) std::printf("write_weights_files: wrote 8 files to %s\n", argv[1]);
     return ok ? 0 : 1;
 }

@@ -14,12 +14,16 @@
 ///     static constexpr float widen(storage_type) noexcept;  // exact
 /// };
 /// ```
+/// `storage_type` is std::uint16_t or an enumeration over it (simd::Float16Bits): the canonical access
+/// (read_parameters, write_parameters, from_parameters) speaks std::uint16_t bit patterns for every format and
+/// converts each value with a static_cast, so callers (io, exported headers) need not know the stored type.
 
 #include "ctnn/detail/inference.hpp"
 #include "ctnn/detail/static_for.hpp"
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 
 namespace ctnn::detail {
@@ -142,16 +146,16 @@ public:
     }
 
     /// Copies every parameter out in Net's canonical order (PyTorch's nn.Sequential state_dict order), split by
-    /// type: `weights` gets each layer's weight [out][in] row-major as the format's bit patterns,
-    /// `float_parameters` each layer's bias, then its PReLU slopes. Usable in a constant expression.
-    constexpr void read_parameters(std::span<weight_type, weight_count> weights,
+    /// type: `weights` gets each layer's weight [out][in] row-major as the format's 16-bit patterns (whatever
+    /// weight_type is), `float_parameters` each layer's bias, then its PReLU slopes. Usable in a constant expression.
+    constexpr void read_parameters(std::span<std::uint16_t, weight_count> weights,
                                    std::span<float, float_parameter_count> float_parameters) const noexcept {
         copy_canonical<true>(weights_.data(), vectors_.data(), weights.data(), float_parameters.data());
     }
 
     /// Sets every parameter from the canonical order, split as read_parameters() splits it; the weights are taken
-    /// as they are (bit patterns: nothing is rounded). Usable in a constant expression.
-    constexpr void write_parameters(std::span<const weight_type, weight_count> weights,
+    /// as they are (bit patterns of the format: nothing is rounded). Usable in a constant expression.
+    constexpr void write_parameters(std::span<const std::uint16_t, weight_count> weights,
                                     std::span<const float, float_parameter_count> float_parameters) noexcept {
         copy_canonical<false>(weights.data(), float_parameters.data(), weights_.data(), vectors_.data());
     }
@@ -188,12 +192,24 @@ protected:
     struct zeroed_t {};
     constexpr explicit half_width_network(zeroed_t) noexcept {}
 
+    // The public classes' from_parameters: a `Derived` (which inherits this class's constructors) of the given
+    // parameters, in a constant expression too.
+    template <class Derived>
+    [[nodiscard]] static constexpr Derived with_parameters(
+        std::span<const std::uint16_t, weight_count> weights,
+        std::span<const float, float_parameter_count> float_parameters) noexcept {
+        Derived net(zeroed_t{});
+        net.write_parameters(weights, float_parameters);
+        return net;
+    }
+
 private:
     // Copies every weight and every bias and slope from `w` and `f` to `to_w` and `to_f`, where either the sources
     // (write_parameters) or the destinations (read_parameters) are the storage, weights_ and vectors_, and the others
-    // the canonical order. Plain loops over pointers, as dense_layer::write_canonical: a constant expression (an
-    // exported network) then costs a few evaluation steps per parameter, which keeps 784-128-64-10 within clang's
-    // default limit.
+    // the canonical order; a weight changes type (weight_type, std::uint16_t) by a static_cast, a value conversion
+    // (no aliasing). Plain loops over pointers, as dense_layer::write_canonical: a constant expression (an exported
+    // network) then costs a few evaluation steps per parameter, which keeps 784-128-64-10 within clang's default
+    // limit.
     template <bool FromStorage, class WeightIn, class FloatIn, class WeightOut, class FloatOut>
     static constexpr void copy_canonical(WeightIn* w, FloatIn* f, WeightOut* to_w, FloatOut* to_f) noexcept {
         detail::static_for<layer_count>([&](auto i) {
@@ -205,9 +221,9 @@ private:
             for (std::size_t o = 0; o < out; ++o) {
                 for (std::size_t k = 0; k < in; ++k) {
                     if constexpr (FromStorage) {
-                        *to_w++ = w[first + k * stride + o];
+                        *to_w++ = static_cast<WeightOut>(w[first + k * stride + o]);
                     } else {
-                        to_w[first + k * stride + o] = *w++;
+                        to_w[first + k * stride + o] = static_cast<WeightOut>(*w++);
                     }
                 }
             }

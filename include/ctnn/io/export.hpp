@@ -47,8 +47,9 @@
 /// compile time in read-only memory: sizeof(Network) = Network::storage_bytes bytes, the layer_N variables
 /// only feed it. A 784-128-64-10 network builds with clang's default limits.
 ///
-/// A network of 16-bit weights (ctnn::BFloat16Network) exports its weights as their 16-bit patterns, hexadecimal
-/// integer literals (2 bytes each in the object), and its biases and PReLU slopes as float literals:
+/// A network of 16-bit weights (ctnn::BFloat16Network, ctnn::Float16Network) exports its weights as their 16-bit
+/// patterns, hexadecimal integer literals (2 bytes each in the object), and its biases and PReLU slopes as float
+/// literals (a Float16Network: `ctnn::Float16Network<FloatNetwork>`, topology `float16;float;...`, binary16 patterns):
 ///
 ///     namespace model {
 ///     using FloatNetwork = ctnn::Network<float, ctnn::Input<2>, ctnn::Dense<8, ctnn::Tanh>, ...>;

@@ -22,8 +22,9 @@
 /// `quantized(<requantizer id>);<Net's text>`, e.g. `quantized(fixed_point);float;2;16:tanh;1:sigmoid`, with the
 /// requantizer's id `float` (ctnn::FloatRequantizer) or `fixed_point` (ctnn::FixedPointRequantizer).
 ///
-/// A network of 16-bit floating-point weights (ctnn::BFloat16Network<Net>) is spelt `<format id>;<Net's text>`, e.g.
-/// `bfloat16;float;2;16:tanh;1:sigmoid` (Weights16Format).
+/// A network of 16-bit floating-point weights (ctnn::BFloat16Network<Net>, ctnn::Float16Network<Net>) is spelt
+/// `<format id>;<Net's text>`, e.g. `bfloat16;float;2;16:tanh;1:sigmoid` or `float16;float;2;16:tanh;1:sigmoid`
+/// (Weights16Format).
 
 #include "ctnn/config.hpp"
 
@@ -34,6 +35,7 @@
 #include "ctnn/activation.hpp"
 #include "ctnn/bfloat16_network.hpp"
 #include "ctnn/detail/static_for.hpp"
+#include "ctnn/float16_network.hpp"
 #include "ctnn/network.hpp"
 #include "ctnn/quantized_network.hpp"
 
@@ -485,11 +487,11 @@ template <QuantizedNetworkType Q>
 }
 
 /// A 16-bit floating-point format of network weights, as weights files and C++ spell it. A network of such weights
-/// stores each weight as its 16-bit pattern (std::uint16_t) and its biases and PReLU slopes as float, and has the
-/// members of ctnn::BFloat16Network that io uses: network_type (the float network), weight_count,
-/// float_parameter_count, read_parameters / write_parameters / from_parameters of (weights, float parameters).
-/// Another format plugs in with a Weights16Format of its own (a new scalar code), an entry in weights16_formats and a
-/// Weights16Spelling specialisation.
+/// stores each weight in 2 bytes and its biases and PReLU slopes as float, and has the members of
+/// ctnn::BFloat16Network and ctnn::Float16Network that io uses: network_type (the float network), weight_count,
+/// float_parameter_count, read_parameters / write_parameters / from_parameters of (weights as std::uint16_t bit
+/// patterns, float parameters), whatever type it stores a weight as. Another format plugs in with a Weights16Format
+/// of its own (a new scalar code), an entry in weights16_formats and a Weights16Spelling specialisation.
 struct Weights16Format {
     unsigned scalar_code;           ///< byte 12 of its weights files (ctnn/io/weights.hpp)
     std::string_view id;            ///< the topology text's first field: `bfloat16;float;2;...`
@@ -497,11 +499,15 @@ struct Weights16Format {
 };
 
 /// bfloat16 weights (ctnn::BFloat16Network): scalar code 0x12. A code's low 4 bits are the bytes of one value, its
-/// high 4 bits tell formats of one size apart; 2 is left for IEEE 754 binary16, as 4 and 8 are binary32 and binary64.
+/// high 4 bits tell formats of one size apart: 0 for IEEE 754 binary16, binary32 and binary64 (2, 4, 8) and int8 (1:
+/// a quantized network, ctnn/io/quantized_weights.hpp), 1 for bfloat16.
 inline constexpr Weights16Format bfloat16_weights{0x12, "bfloat16", "ctnn::BFloat16Network"};
 
+/// IEEE 754 binary16 weights (ctnn::Float16Network): scalar code 2, binary16 as 4 and 8 are binary32 and binary64.
+inline constexpr Weights16Format float16_weights{0x02, "float16", "ctnn::Float16Network"};
+
 /// Every 16-bit weight format, for readers that meet any of them.
-inline constexpr Weights16Format weights16_formats[] = {bfloat16_weights};
+inline constexpr Weights16Format weights16_formats[] = {bfloat16_weights, float16_weights};
 
 /// The 16-bit weight format of the network type `N`, as `format`; none (no member) for other types.
 template <class N>
@@ -510,8 +516,13 @@ template <class Net>
 struct Weights16Spelling<BFloat16Network<Net>> {
     static constexpr const Weights16Format& format = bfloat16_weights;
 };
+template <class Net>
+struct Weights16Spelling<Float16Network<Net>> {
+    static constexpr const Weights16Format& format = float16_weights;
+};
 
-/// A network of 16-bit floating-point weights: anything declared as ctnn::BFloat16Network<...>.
+/// A network of 16-bit floating-point weights: anything declared as ctnn::BFloat16Network<...> or
+/// ctnn::Float16Network<...>.
 template <class N>
 concept Weights16NetworkType = requires {
     Weights16Spelling<std::remove_cv_t<N>>::format;
@@ -523,7 +534,8 @@ template <Weights16NetworkType N>
     return std::string(Weights16Spelling<N>::format.id) + ';' + signature<typename N::network_type>();
 }
 
-/// The C++ type of a network of 16-bit weights: `ctnn::BFloat16Network<ctnn::Network<float, ...>>`.
+/// The C++ type of a network of 16-bit weights: `ctnn::BFloat16Network<ctnn::Network<float, ...>>`,
+/// `ctnn::Float16Network<ctnn::Network<float, ...>>`.
 template <Weights16NetworkType N>
 [[nodiscard]] std::string cpp_type() {
     return std::string(Weights16Spelling<N>::format.cpp_template) + '<' + cpp_type<typename N::network_type>() + '>';

@@ -12,7 +12,8 @@
 ///     8          4     format version, u32 (1)
 ///     12         1     scalar type, u8: 4 = float, 8 = double (the size of one parameter); 1 = a
 ///                      quantized network (ctnn/io/quantized_weights.hpp: P counts bytes); 0x12 =
-///                      bfloat16 weights (ctnn/io/weights16.hpp: P counts bytes)
+///                      bfloat16 weights, 0x02 = IEEE 754 binary16 (float16) weights
+///                      (ctnn/io/weights16.hpp: P counts bytes; io::Weights16Format)
 ///     13         3     reserved, zero
 ///     16         4     topology text length L, u32
 ///     20         L     topology text, ASCII, no terminator (ctnn/io/signature.hpp):
@@ -335,20 +336,29 @@ struct weights_layout {
 };
 
 /// Why a file of scalar type `code` and topology text `text` cannot load into the network `expected` though both are
-/// the same float network, one with 16-bit weights, as a clause for a message: how to convert it (empty otherwise).
-/// Loading never converts: a float file would have to be rounded, which a load must not do silently.
+/// the same float network, one or both with 16-bit weights, as a clause for a message: how to convert it (empty
+/// otherwise). Loading never converts: a float file's weights would have to be rounded, and so would a file's of
+/// another 16-bit format (binary16 and bfloat16 hold values the other does not), which a load must not do silently.
 inline std::string conversion_hint(unsigned code, std::string_view text, const weights_layout& expected) {
     const auto parts = split_weights16_text(text);
-    if (expected.format == nullptr && parts && code == parts->format->scalar_code && parts->network == expected.text) {
+    const bool file16 = parts && code == parts->format->scalar_code;
+    // The float network's text of the expected one: all of it, or what follows its format's `<id>;`.
+    const std::string_view expected_float =
+        expected.format == nullptr ? std::string_view(expected.text)
+                                   : std::string_view(expected.text).substr(expected.format->id.size() + 1);
+    if (expected.format == nullptr && file16 && parts->network == expected_float) {
         const std::string network =
             short_cpp_type(std::string(parts->format->cpp_template) + '<' + expected.type + '>');
         return "; load it into " + network + " and call its to_float(), which widens each weight exactly";
     }
-    if (expected.format != nullptr && (code == 4 || code == 8) &&
-        text == std::string_view(expected.text).substr(expected.format->id.size() + 1)) {
-        const std::string float_type = describe_topology_text(text);
-        return "; load it into " + float_type + " and construct " + expected.type +
-               " from that network, which rounds each weight to " + std::string(expected.format->id);
+    if (expected.format == nullptr) return {};
+    const std::string rounds = " from that network, which rounds each weight to " + std::string(expected.format->id);
+    if ((code == 4 || code == 8) && text == expected_float) {
+        return "; load it into " + describe_topology_text(text) + " and construct " + expected.type + rounds;
+    }
+    if (file16 && parts->network == expected_float) {
+        return "; load it into " + describe_topology_text(text) +
+               ", call its to_float(), which widens each weight exactly, and construct " + expected.type + rounds;
     }
     return {};
 }

@@ -1,27 +1,29 @@
 #pragma once
 
 /// @file
-/// ctnn::io::save and ctnn::io::load for a network of 16-bit floating-point weights (ctnn::BFloat16Network<Net>):
-/// every parameter, bit for bit, in a weights file of the same format as a float network's (ctnn/io/weights.hpp:
-/// magic "CTNN\0WTS", format version 1, little-endian, CRC-32), checked against the network's type on loading.
-/// Hosted only.
+/// ctnn::io::save and ctnn::io::load for a network of 16-bit floating-point weights (ctnn::BFloat16Network<Net>,
+/// ctnn::Float16Network<Net>): every parameter, bit for bit, in a weights file of the same format as a float network's
+/// (ctnn/io/weights.hpp: magic "CTNN\0WTS", format version 1, little-endian, CRC-32), checked against the network's
+/// type on loading. Hosted only.
 ///
-/// The header differs from a float network's file in three fields: the scalar type is the format's code (0x12 for
-/// bfloat16, io::Weights16Format), the topology text is the network's (ctnn/io/signature.hpp):
-/// "bfloat16;float;2;16:tanh;16:tanh;1:sigmoid", and the count field P is the number of bytes of parameters that
-/// follow, in Net's canonical order (PyTorch's nn.Sequential state_dict order), all little-endian:
+/// The header differs from a float network's file in three fields: the scalar type is the format's code
+/// (io::Weights16Format: 0x12 for bfloat16, 0x02 for IEEE 754 binary16), the topology text is the network's
+/// (ctnn/io/signature.hpp): "bfloat16;float;2;16:tanh;16:tanh;1:sigmoid" or "float16;float;2;16:tanh;1:sigmoid", and
+/// the count field P is the number of bytes of parameters that follow, in Net's canonical order (PyTorch's
+/// nn.Sequential state_dict order), all little-endian:
 ///
 ///     per layer, in order:
 ///       weight                      Out x In x u16, [out][in] row-major: each weight's 16-bit pattern
 ///       bias                        Out x f32 (IEEE 754 binary32)
 ///       PReLU slopes                Out x f32, PReLU layers only
 ///
-/// so P = 2 x weight_count + 4 x float_parameter_count. Every 16-bit pattern is a value of the format (NaNs and
-/// infinities included) and every float is a bias or slope the network holds, so the values need no check beyond the
-/// file's: a file is accepted when all of it agrees with the network (magic, version, scalar type, topology text,
-/// count, length, checksum), and loading it sets the parameters bit for bit. A float network's file is refused
-/// (scalar_type_mismatch: loading would have to round its weights), and so is a 16-bit file for a float network (the
-/// message says how to convert either way). A failed load leaves the network untouched.
+/// so P = 2 x weight_count + 4 x float_parameter_count. Every 16-bit pattern is a value of the format (NaNs,
+/// infinities and binary16's subnormals included) and every float is a bias or slope the network holds, so the values
+/// need no check beyond the file's: a file is accepted when all of it agrees with the network (magic, version, scalar
+/// type, topology text, count, length, checksum), and loading it sets the parameters bit for bit. A float network's
+/// file is refused (scalar_type_mismatch: loading would have to round its weights), and so is a file of the other
+/// 16-bit format (bfloat16 and binary16 each hold values the other does not) and a 16-bit file for a float network;
+/// the message says how to convert in each case. A failed load leaves the network untouched.
 
 #include "ctnn/config.hpp"
 
