@@ -10,6 +10,7 @@
 #include "ctnn/gradients.hpp"
 #include "ctnn/loss/class_labels.hpp"
 #include "ctnn/loss/pairing.hpp"
+#include "ctnn/simd/ops.hpp"
 #include "ctnn/workspace.hpp"
 
 #include <boost/hana/for_each.hpp>
@@ -132,7 +133,7 @@ typename Net::value_type backward_tile(const Net& net, const typename Net::input
         auto& out = ws.template layer<last>();
         for (std::size_t s = 0; s < samples; ++s) {
             const T* target = targets.row(first + s);
-            sum += scale * Loss::value(out.z[s].data(), out.y[s].data(), target, Net::output_size);
+            sum = simd::fma(scale, Loss::value(out.z[s].data(), out.y[s].data(), target, Net::output_size), sum);
             Loss::gradient(out.z[s].data(), out.y[s].data(), target, out.delta[s].data(), Net::output_size, scale);
         }
     }
@@ -193,20 +194,21 @@ template <class Loss, class Net, std::size_t S, class Targets>
 typename Net::value_type mean_loss(const Net& net, std::span<const typename Net::input_type> inputs, Targets& targets,
                                    Workspace<Net, S>& workspace) noexcept {
     using T = typename Net::value_type;
-    // Each loss scaled before it is added: a sum of finite losses could overflow where their mean does not.
+    // Each loss scaled before it is added: a sum of finite losses could overflow where their mean does not. simd::fma
+    // rounds once wherever the target can, as every other path adds its losses, whatever the compiler contracts here.
     const T scale = T(1) / static_cast<T>(inputs.size());
     T sum = 0;
     if constexpr (S == 1) {
         for (std::size_t s = 0; s < inputs.size(); ++s) {
             forward_pass(net, inputs[s].data(), workspace);
-            sum += scale * sample_loss<Loss>(workspace, targets.row(s));
+            sum = simd::fma(scale, sample_loss<Loss>(workspace, targets.row(s)), sum);
         }
     } else {
         for (std::size_t first = 0; first < inputs.size(); first += S) {
             const std::size_t count = std::min(S, inputs.size() - first);
             forward_pass(net, inputs.data() + first, count, workspace);
             for (std::size_t s = 0; s < count; ++s)
-                sum += scale * sample_loss<Loss>(workspace, targets.row(first + s), s);
+                sum = simd::fma(scale, sample_loss<Loss>(workspace, targets.row(first + s), s), sum);
         }
     }
     return sum;
@@ -230,7 +232,7 @@ typename Net::value_type mean_backward(const Net& net, std::span<const typename 
         for (std::size_t s = 0; s < inputs.size(); ++s) {
             forward_pass(net, inputs[s].data(), workspace);
             const T* target = targets.row(s);
-            sum += scale * sample_loss<Loss>(workspace, target);
+            sum = simd::fma(scale, sample_loss<Loss>(workspace, target), sum);
             backward_pass<Loss>(net, inputs[s].data(), target, workspace, gradients, scale, dx ? dx + s : nullptr);
         }
     } else {

@@ -24,6 +24,7 @@
 #include "ctnn/simd/ops.hpp"
 #include "ctnn/simd/row_kernels.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <type_traits>
@@ -310,7 +311,7 @@ struct dense_layer {
     }
 
     /// dx[s] = W^T delta[s] for the first `samples` rows: the gradient with respect to this layer's input
-    /// (In values of each row of dx).
+    /// (In values of each row of dx; the rest of each row, the padding of a cache row below, set to zero).
     template <class Cache, std::size_t DxLength>
     static void input_gradient(const T* storage, const Cache& c, std::array<T, DxLength>* dx,
                                std::size_t samples = 1) noexcept {
@@ -321,6 +322,12 @@ struct dense_layer {
         } else {
             simd::batch_transposed_products<Arch, In, padded_size>(storage + weight_offset, c.delta.data(), dx,
                                                                    samples);
+        }
+        // Lanes In.. of a row are the padding of the layer below's dL/dy: zero, so its dL/dz and gradients keep zero
+        // padding. The rows are reused from step to step: a NaN or infinity that a refused step (a NaN input, whose z
+        // is NaN in the padding too) left there would reach every later step's gradients.
+        if constexpr (DxLength > In) {
+            for (std::size_t s = 0; s < samples; ++s) std::fill(dx[s].begin() + In, dx[s].end(), T(0));
         }
     }
 

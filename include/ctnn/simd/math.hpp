@@ -58,19 +58,11 @@ struct float_bits<xsimd::batch<float, A>> {
 /// is on registers, so the scalar path rounds like the SIMD one whatever the compiler
 /// contracts (that depends on the optimisation level). Without FMA hardware both round
 /// twice (`std::fma` would be a library call there).
-#if defined(__FMA__) || defined(__FP_FAST_FMAF) || defined(__ARM_FEATURE_FMA)
-inline constexpr bool has_fma = true;
-#else
-inline constexpr bool has_fma = false;
-#endif
+inline constexpr bool has_fma = simd::detail::has_fused_multiply_add<float>;
 
 template <Scalar V>
 [[nodiscard]] inline V fused(V a, V b, V c) noexcept {
-    if constexpr (has_fma) {
-        return std::fma(a, b, c);
-    } else {
-        return a * b + c;
-    }
+    return simd::fma(a, b, c);
 }
 #if CTNN_SIMD
 template <class A>

@@ -51,6 +51,28 @@ template <class V>
 [[nodiscard]] V sigmoid(const V& x) noexcept;
 }  // namespace math
 
+namespace detail {
+// Whether the target multiplies and adds in one rounding in hardware (x86 with FMA, AArch64, and float on the
+// Cortex-M4F and M7), as compilers tell with __FP_FAST_FMA(F) (GCC) or the instruction-set macros (Clang 14 sets no
+// __FP_FAST_FMA). ACLE: bit 2 of __ARM_FP is single precision, bit 3 double.
+#if defined(__FMA__) || defined(__aarch64__) || defined(__FP_FAST_FMAF) || \
+    (defined(__ARM_FEATURE_FMA) && defined(__ARM_FP) && (__ARM_FP & 4))
+inline constexpr bool float_fused_multiply_add = true;
+#else
+inline constexpr bool float_fused_multiply_add = false;
+#endif
+#if defined(__FMA__) || defined(__aarch64__) || defined(__FP_FAST_FMA) || \
+    (defined(__ARM_FEATURE_FMA) && defined(__ARM_FP) && (__ARM_FP & 8))
+inline constexpr bool double_fused_multiply_add = true;
+#else
+inline constexpr bool double_fused_multiply_add = false;
+#endif
+/// True where `T` (float or double) has a fused multiply-add in hardware: std::fma is one instruction there.
+template <class T>
+inline constexpr bool has_fused_multiply_add = (std::is_same_v<T, float> && float_fused_multiply_add) ||
+                                               (std::is_same_v<T, double> && double_fused_multiply_add);
+}  // namespace detail
+
 /// Loads a register from `p`, aligned to the register's size.
 template <Scalar V>
 [[nodiscard]] inline V load(const V* p) noexcept {
@@ -71,11 +93,18 @@ template <Scalar V>
 inline void store_unaligned(V* p, V v) noexcept {
     *p = v;
 }
-/// a * b + c. The compiler may contract it: `std::fma` is a library call on targets
-/// without a fused instruction.
+/// a * b + c, rounded once where the target has a fused multiply-add for `V` (std::fma is one
+/// instruction there), as every lane of the register overload: so the scalar path rounds as the
+/// SIMD one, and the same wherever it is inlined (whether the compiler contracts a * b + c depends
+/// on the context and the optimisation level). Without one it rounds twice: std::fma would be a
+/// library call (double on a Cortex-M4F, everything on SSE2).
 template <Scalar V>
 [[nodiscard]] inline V fma(V a, V b, V c) noexcept {
-    return a * b + c;
+    if constexpr (detail::has_fused_multiply_add<V>) {
+        return std::fma(a, b, c);
+    } else {
+        return a * b + c;
+    }
 }
 /// a / b, correctly rounded.
 template <Scalar V>
