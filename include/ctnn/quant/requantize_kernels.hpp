@@ -8,14 +8,15 @@
 /// nearest, as cvtsi2ss / cvtdq2ps and NEON's scvtf round), the product with the float multiplier, the clamp to +-256
 /// (which comes between the product and the next addition, so no compiler contracts them into one FMA), the rounding
 /// by 1.5 x 2^23, the zero point and the clamp to low .. 255, all exact on the integers they hold; then the integers
-/// 0 .. 255 become bytes (x86: cvttps2dq and two saturating packs). On AVX2, 32 values at a time take a shorter
+/// 0 .. 255 become bytes (x86: cvttps2dq and two saturating packs; AVX-512: vpmovdb). On AVX2, and on AVX-512 (whose
+/// CPUs all have AVX2: has_avx2_integers), 32 values at a time take a shorter
 /// way to the same quanta (store_rounded_quanta_32: cvtps2dq rounds, the packs saturate); the input's quantization
 /// (quantize_values, the steps of QuantizationParams::quantize) takes both ways too. FixedPointRequantizer's steps run
-/// on AVX2 in 64-bit lanes, four at a time (`_mm256_mul_epi32` multiplies the low int32 halves into int64; variable
-/// shifts per lane, since every unit has its own shift); elsewhere (SSE2, NEON, Cortex-M) one at a time: SSE2 has
-/// neither the signed 32 x 32 -> 64 multiply nor per-lane shifts. On Thumb-2 cores without a floating-point unit
-/// (Cortex-M3), FloatRequantizer's product and roundings and the input's quantization are taken in integers
-/// (quant/integer_quantize.hpp), bit for bit.
+/// on AVX2 (and AVX-512) in 64-bit lanes, four at a time (`_mm256_mul_epi32` multiplies the low int32 halves into
+/// int64; variable shifts per lane, since every unit has its own shift); elsewhere (SSE2, NEON, Cortex-M) one at a
+/// time: SSE2 has neither the signed 32 x 32 -> 64 multiply nor per-lane shifts. On Thumb-2 cores without a
+/// floating-point unit (Cortex-M3), FloatRequantizer's product and roundings and the input's quantization are taken in
+/// integers (quant/integer_quantize.hpp), bit for bit.
 
 #include "ctnn/quant/integer_quantize.hpp"
 #include "ctnn/quant/qparams.hpp"
@@ -30,6 +31,17 @@
 #include <type_traits>
 
 namespace ctnn::detail {
+
+#if CTNN_SIMD && XSIMD_WITH_AVX2
+/// True when `Arch`'s registers come with AVX2's 256-bit integer instructions: the AVX2 tag and the AVX-512 ones (every
+/// AVX-512 CPU has AVX2, and -mavx512f implies -mavx2; xsimd 8.1's AVX-512 tags do not derive from its AVX2 tag).
+template <class Arch>
+inline constexpr bool has_avx2_integers =
+    std::is_base_of_v<xsimd::avx2, Arch> || std::is_base_of_v<xsimd::avx512f, Arch>;
+#else
+template <class Arch>
+inline constexpr bool has_avx2_integers = false;
+#endif
 
 /// Writes the lanes of `v`, integers 0 .. 255 held in float, as bytes to q[0 .. width-1].
 template <class Arch>
@@ -52,6 +64,13 @@ inline void store_quanta(const simd::vector_t<float, Arch>& v, std::uint8_t* q) 
         const __m128i words = _mm_packs_epi32(ints, ints);
         const auto word = static_cast<std::uint32_t>(_mm_cvtsi128_si32(_mm_packus_epi16(words, words)));
         std::memcpy(q, &word, sizeof word);
+        return;
+    }
+#endif
+#if CTNN_SIMD && XSIMD_WITH_AVX512F
+    if constexpr (lanes == 16) {
+        // vpmovdb: each int32 lane's low byte.
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(q), _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(v)));
         return;
     }
 #endif
@@ -95,7 +114,7 @@ void quantize_values(const QuantizationParams& qparams, const float* x, std::uin
     constexpr std::size_t lanes = simd::width<float, Arch>;
     // Compile-time bounds for each path (with a running index, GCC 12 warns of the last loop's overflow).
 #if CTNN_SIMD && XSIMD_WITH_AVX2
-    constexpr std::size_t in_32s = std::is_base_of_v<xsimd::avx2, Arch> ? N / 32 * 32 : 0;
+    constexpr std::size_t in_32s = has_avx2_integers<Arch> ? N / 32 * 32 : 0;
 #else
     constexpr std::size_t in_32s = 0;
 #endif
@@ -141,7 +160,7 @@ void quantize_values(const QuantizationParams& qparams, const float* x, std::uin
 #if CTNN_SIMD && XSIMD_WITH_AVX2
 /// True when requantize_values takes FixedPointRequantizer's steps in AVX2's integer registers.
 template <class Arch>
-inline constexpr bool fixed_point_avx2 = std::is_base_of_v<xsimd::avx2, Arch>;
+inline constexpr bool fixed_point_avx2 = has_avx2_integers<Arch>;
 
 /// FixedPointRequantizer::apply on four accumulators (`acc`, any alignment) with their four multipliers, in the
 /// 64-bit lanes of an AVX2 register; the four results in the low 32 bits of each lane.
@@ -223,7 +242,7 @@ inline void requantize_values(const std::int32_t* acc, const typename Requantize
         const V bottom(-256.0f), top(256.0f), shift(12582912.0f), zero(static_cast<float>(zero_point)),
             lowest(static_cast<float>(low)), highest(255.0f);
 #if XSIMD_WITH_AVX2
-        constexpr std::size_t in_32s = std::is_base_of_v<xsimd::avx2, Arch> ? N / 32 * 32 : 0;
+        constexpr std::size_t in_32s = has_avx2_integers<Arch> ? N / 32 * 32 : 0;
         if constexpr (in_32s > 0) {
             const __m256i zero16 = _mm256_set1_epi16(static_cast<std::int16_t>(zero_point)),
                           low8 = _mm256_set1_epi8(static_cast<char>(low));

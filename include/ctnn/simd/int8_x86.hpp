@@ -277,6 +277,25 @@ struct int8_avx512vnni {
         return _mm512_dpbusd_epi32(acc, x, w);
     }
     [[nodiscard]] static std::int32_t sum(__m512i v) noexcept { return _mm512_reduce_add_epi32(v); }
+    /// out[r] += the sum of row r's lanes, four rows reduced together: interleaved and added within 128-bit lanes
+    /// (unpack), then the four 128-bit lanes added; 13 instructions for four rows, where four reduce_add take 36.
+    template <std::size_t Rows>
+    static void add_sums(__m512i (&acc)[Rows], std::int32_t* out) noexcept {
+        std::size_t r = 0;
+        for (; r + 4 <= Rows; r += 4) {
+            // Within each 128-bit lane: [a0+a2, b0+b2, a1+a3, b1+b3], the same of c and d, then [a, b, c, d].
+            const __m512i ab =
+                _mm512_add_epi32(_mm512_unpacklo_epi32(acc[r], acc[r + 1]), _mm512_unpackhi_epi32(acc[r], acc[r + 1]));
+            const __m512i cd = _mm512_add_epi32(_mm512_unpacklo_epi32(acc[r + 2], acc[r + 3]),
+                                                _mm512_unpackhi_epi32(acc[r + 2], acc[r + 3]));
+            const __m512i abcd = _mm512_add_epi32(_mm512_unpacklo_epi64(ab, cd), _mm512_unpackhi_epi64(ab, cd));
+            const __m256i halves = _mm256_add_epi32(_mm512_castsi512_si256(abcd), _mm512_extracti64x4_epi64(abcd, 1));
+            const __m128i total = _mm_add_epi32(_mm256_castsi256_si128(halves), _mm256_extracti128_si256(halves, 1));
+            __m128i* const to = reinterpret_cast<__m128i*>(out + r);
+            _mm_storeu_si128(to, _mm_add_epi32(_mm_loadu_si128(to), total));
+        }
+        for (; r < Rows; ++r) out[r] += sum(acc[r]);
+    }
 };
 #endif
 
