@@ -335,6 +335,12 @@ def read_weights_file(path) -> WeightsFile:
         raise truncated("inside the topology text or the parameter count")
     (count,) = struct.unpack_from("<Q", data, 20 + length)
     kind, unit = FILE_KINDS.get(code, (None, 0))
+    # The version before the checksum, as ctnn's loader: version 2 holds a fixed-point network only.
+    fixed_point_text = data[20:20 + length].startswith(b"quantized(fixed_point);")
+    if version == FIXED_POINT_FORMAT_VERSION and not (kind == "quantized" and fixed_point_text):
+        what = "this file's network" if kind is None else f"a {kind} network"
+        raise InteropError(f"{path} has format version {version}; this tool reads version {FORMAT_VERSION} only for "
+                           f"{what} (version {version} holds quantized networks with the fixed_point requantizer)")
     promised = header + count * unit + 4 if unit else None
     if size < 4 or zlib.crc32(data[:-4]) != struct.unpack_from("<I", data, size - 4)[0]:
         if promised is not None and size < promised:
@@ -367,10 +373,6 @@ def read_weights_file(path) -> WeightsFile:
         prefix, _, network_text = text.partition(";")
         if prefix != kind:
             raise InteropError(f"{path}: the topology '{text}' does not match the scalar type code {code} ({kind})")
-    if version == FIXED_POINT_FORMAT_VERSION and requantizer != "fixed_point":
-        what = f"the requantizer '{requantizer}'" if kind == "quantized" else f"a {kind} network"
-        raise InteropError(f"{path} has format version {version}; this tool reads version {FORMAT_VERSION} only for "
-                           f"{what} (version {version} holds quantized networks with the fixed_point requantizer)")
     wanted_scalar = kind if kind in ("float", "double") else "float"
     if not network_text.startswith(wanted_scalar + ";"):
         raise InteropError(f"{path}: the topology '{text}' does not match the scalar type code {code} ({kind})")

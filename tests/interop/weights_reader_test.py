@@ -252,7 +252,7 @@ class Files(unittest.TestCase):
         # the fixed-point network's; its version-2 file marked 1, whose count is then 4 bytes a unit short.
         data = (self.dir / "quantized_float.ctnn").read_bytes()
         self.refused("quantized_float", reseal(data[:8] + struct.pack("<I", 2) + data[12:]),
-                     "this tool reads version 1 only for the requantizer 'float' (version 2 holds quantized networks "
+                     "this tool reads version 1 only for a quantized network (version 2 holds quantized networks "
                      "with the fixed_point requantizer)", "unsupported_version")
         for name in ("quantized_fixed_point", "quantized_fixed_point_v1"):
             data = (self.dir / f"{name}.ctnn").read_bytes()
