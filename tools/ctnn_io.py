@@ -3,8 +3,10 @@
 The conversion tools (pytorch_interop.py, onnx_import.py, sklearn_import.py) turn a model into a topology text and its
 parameters in ctnn's canonical order, and this module writes them the way ctnn's C++ io/ headers do:
 - the topology text ("float;2;16:tanh;1:sigmoid"), as include/ctnn/io/signature.hpp;
-- weights files (format version 1), as include/ctnn/io/weights.hpp, which has the byte layout; read_weights_file reads
-  every scalar type ctnn writes (float, double, quantized int8, bfloat16, float16) into a WeightsFile;
+- weights files, as include/ctnn/io/weights.hpp, which has the byte layout: format version 1, and for a quantized
+  network with the fixed_point requantizer version 2 (include/ctnn/io/quantized_weights.hpp: no weight scales);
+  read_weights_file reads every scalar type ctnn writes (float, double, quantized int8, bfloat16, float16) into a
+  WeightsFile, and quantized_weights_bytes writes a quantized one back, in either version a fixed-point network reads;
 - the C++ header of ctnn::io::export_header (include/ctnn/io/export.hpp): the network's type alias, its parameters
   and the constexpr network.
 It also runs a tool's command so that every failure is one line on stderr and a non-zero exit status (run_command).
@@ -23,7 +25,8 @@ from fractions import Fraction
 from pathlib import Path
 
 MAGIC = b"CTNN\0WTS"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # every file but a quantized network's with the fixed_point requantizer
+FIXED_POINT_FORMAT_VERSION = 2  # a quantized network's with the fixed_point requantizer: no weight scales
 SCALAR_CODES = {"float": 4, "double": 8}
 NUMPY_TYPES = {"float": "<f4", "double": "<f8"}
 
@@ -217,7 +220,7 @@ class QuantizedLayer:
 
     linear_qparams: tuple[float, int]  # (scale, zero point) of the Linear's output (with ReLU: after it)
     output_qparams: tuple[float, int]  # (scale, zero point) of the layer's output
-    weight_scales: object  # float32 array (out,)
+    weight_scales: object  # float32 array (out,); None in a version-2 file (fixed_point), which holds none
     bias: object  # int32 array (out,): at s_in s_w[o], the input's zero point folded in
     multipliers: object  # requantizer "float": float32 (out,); "fixed_point": int32 (out, 2), [multiplier, shift]
     weights: object  # int8 array (out, in)
@@ -249,7 +252,8 @@ class WeightsFile:
     (`requantizer`, `input_qparams` and `layers` of QuantizedLayer), "bfloat16" or "float16" (`layers` of
     Weights16Layer).
     `text` is the file's topology text, `network_text` the float network's ("float;2;16:tanh;1:sigmoid"), the same
-    for float and double files.
+    for float and double files. `version` is the file's format version: 1, or 2 for a quantized network with the
+    fixed_point requantizer saved without weight scales.
     """
 
     path: str
@@ -257,6 +261,7 @@ class WeightsFile:
     kind: str
     text: str
     network_text: str
+    version: int = FORMAT_VERSION
     parameters: object = None
     requantizer: str | None = None
     input_qparams: tuple[float, int] | None = None
@@ -273,13 +278,15 @@ def _layer_shapes(network_text: str) -> list[tuple[int, int, str]]:
     return shapes
 
 
-def _payload_bytes(kind: str, network_text: str, requantizer: str | None) -> int:
-    """The count field of a quantized network's file or one of 16-bit weights: the bytes of its parameters."""
+def _payload_bytes(kind: str, network_text: str, requantizer: str | None, version: int = FORMAT_VERSION) -> int:
+    """The count field of a quantized network's file or one of 16-bit weights: the bytes of its parameters (a
+    quantized network's in format `version`: 1 holds a weight scale per unit, 2 none)."""
     total = 8 if kind == "quantized" else 0  # the input's qparams
+    scale_bytes = 4 if version == 1 else 0
     for inputs, units, activation in _layer_shapes(network_text):
         prelu = activation.startswith("prelu(")
         if kind == "quantized":
-            total += 16 + units * (8 + REQUANTIZERS[requantizer]) + units * inputs
+            total += 16 + units * (4 + scale_bytes + REQUANTIZERS[requantizer]) + units * inputs
             total += 256 if activation in TABLE_ACTIVATIONS else 0
         else:
             total += 2 * inputs * units + 4 * units + (4 * units if prelu else 0)
@@ -288,10 +295,11 @@ def _payload_bytes(kind: str, network_text: str, requantizer: str | None) -> int
 
 def read_weights_file(path) -> WeightsFile:
     """Reads a ctnn weights file of any scalar type (float, double, quantized int8, bfloat16, float16), checked whole as
-    ctnn's io::load checks it: magic, format version, header, CRC-32, length, the topology text against the scalar code
-    and the count against the topology. Every failure is an InteropError whose message names the file and says what is
-    wrong (as io::Status's messages do). The values are returned as stored: ctnn's loader checks a quantized file's
-    scales, zero points and multipliers too, this reader does not."""
+    ctnn's io::load checks it: magic, format version (1; or 2, for a quantized network with the fixed_point
+    requantizer only), header, CRC-32, length, the topology text against the scalar code and the count against the
+    topology. Every failure is an InteropError whose message names the file and says what is wrong (as io::Status's
+    messages do). The values are returned as stored: ctnn's loader checks a quantized file's scales, zero points and
+    multipliers too, this reader does not."""
     import numpy as np  # noqa: PLC0415
 
     try:
@@ -316,8 +324,9 @@ def read_weights_file(path) -> WeightsFile:
     if size < 12:
         raise truncated("inside the format version")
     (version,) = struct.unpack_from("<I", data, 8)
-    if version != FORMAT_VERSION:
-        raise InteropError(f"{path} has format version {version}; this tool reads version {FORMAT_VERSION} only")
+    if version not in (FORMAT_VERSION, FIXED_POINT_FORMAT_VERSION):
+        raise InteropError(f"{path} has format version {version}; this tool reads versions {FORMAT_VERSION} and "
+                           f"{FIXED_POINT_FORMAT_VERSION} only")
     if size < 20:
         raise truncated("inside the header")
     code, reserved, length = struct.unpack_from("<B3sI", data, 12)
@@ -326,6 +335,12 @@ def read_weights_file(path) -> WeightsFile:
         raise truncated("inside the topology text or the parameter count")
     (count,) = struct.unpack_from("<Q", data, 20 + length)
     kind, unit = FILE_KINDS.get(code, (None, 0))
+    # The version before the checksum, as ctnn's loader: version 2 holds a fixed-point network only.
+    fixed_point_text = data[20:20 + length].startswith(b"quantized(fixed_point);")
+    if version == FIXED_POINT_FORMAT_VERSION and not (kind == "quantized" and fixed_point_text):
+        what = "this file's network" if kind is None else f"a {kind} network"
+        raise InteropError(f"{path} has format version {version}; this tool reads version {FORMAT_VERSION} only for "
+                           f"{what} (version {version} holds quantized networks with the fixed_point requantizer)")
     promised = header + count * unit + 4 if unit else None
     if size < 4 or zlib.crc32(data[:-4]) != struct.unpack_from("<I", data, size - 4)[0]:
         if promised is not None and size < promised:
@@ -368,13 +383,13 @@ def read_weights_file(path) -> WeightsFile:
     if kind in ("float", "double"):
         expected, noun = parameter_count(network_text), "parameters"
     else:
-        expected, noun = _payload_bytes(kind, network_text, requantizer), "bytes of parameters"
+        expected, noun = _payload_bytes(kind, network_text, requantizer, version), "bytes of parameters"
     if count != expected:
         raise InteropError(f"{path} holds {count} {noun}, but '{text}' has {expected}")
     if size != promised:
         raise InteropError(f"{path} has {size} bytes, not the {promised} its header announces")
 
-    result = WeightsFile(str(path), code, kind, text, network_text)
+    result = WeightsFile(str(path), code, kind, text, network_text, version=version)
     at = header
 
     def take(dtype: str, n: int):
@@ -395,7 +410,8 @@ def read_weights_file(path) -> WeightsFile:
         result.input_qparams = qparams()
         for inputs, units, activation in shapes:
             linear, output = qparams(), qparams()
-            scales, bias = take("<f4", units), take("<i4", units)
+            scales = take("<f4", units) if version == FORMAT_VERSION else None
+            bias = take("<i4", units)
             multipliers = take("<f4", units) if requantizer == "float" else take("<i4", 2 * units).reshape(units, 2)
             weights = take("i1", units * inputs).reshape(units, inputs)
             table = take("u1", 256) if activation in TABLE_ACTIVATIONS else None
@@ -408,6 +424,57 @@ def read_weights_file(path) -> WeightsFile:
             result.layers.append(Weights16Layer(kind, weight_bits, bias, slopes))
     assert at == size - 4
     return result
+
+
+def quantized_weights_bytes(weights: WeightsFile, version: int | None = None) -> bytes:
+    """The bytes of a quantized network's weights file holding `weights` (a WeightsFile of kind "quantized", as
+    read_weights_file returns it), in format `version`: by default the one ctnn saves (1 for the float requantizer, 2
+    for fixed_point). Version 1 needs every layer's weight_scales (a fixed-point network reads it, checks them against
+    its multipliers and drops them); version 2, for fixed_point only, leaves them out. Written as ctnn's io::save
+    writes it: a file read from ctnn's bytes writes back to the same bytes. An InteropError if `weights` cannot be
+    written so."""
+    import numpy as np  # noqa: PLC0415
+
+    if weights.kind != "quantized":
+        raise InteropError(f"'{weights.text}' is a {weights.kind} network, not a quantized one")
+    if version is None:
+        version = FIXED_POINT_FORMAT_VERSION if weights.requantizer == "fixed_point" else FORMAT_VERSION
+    if version not in (FORMAT_VERSION, FIXED_POINT_FORMAT_VERSION):
+        raise InteropError(f"format version {version} is none of ctnn's ({FORMAT_VERSION}, "
+                           f"{FIXED_POINT_FORMAT_VERSION})")
+    if version == FIXED_POINT_FORMAT_VERSION and weights.requantizer != "fixed_point":
+        raise InteropError(f"'{weights.text}': format version {version} holds quantized networks with the fixed_point "
+                           f"requantizer only; write version {FORMAT_VERSION}")
+    shapes = _layer_shapes(weights.network_text)
+    if len(weights.layers) != len(shapes):
+        raise InteropError(f"'{weights.text}' has {len(shapes)} layers, not {len(weights.layers)}")
+
+    def array(values, dtype: str, shape: tuple, what: str) -> bytes:
+        if values is None or np.shape(values) != shape:
+            got = "none" if values is None else f"shape {list(np.shape(values))}"
+            hint = (" (a version-2 file holds no weight scales: write it as version 2)"
+                    if values is None and what.endswith("weight scales") else "")
+            raise InteropError(f"'{weights.text}': {what} must have shape {list(shape)}, not {got}{hint}")
+        return np.asarray(values).astype(dtype).tobytes()
+
+    payload = [struct.pack("<fi", *weights.input_qparams)]
+    for k, ((inputs, units, activation), layer) in enumerate(zip(shapes, weights.layers)):
+        where = f"layer {k + 1}'s"
+        payload.append(struct.pack("<fifi", *layer.linear_qparams, *layer.output_qparams))
+        if version == FORMAT_VERSION:
+            payload.append(array(layer.weight_scales, "<f4", (units,), f"{where} weight scales"))
+        payload.append(array(layer.bias, "<i4", (units,), f"{where} biases"))
+        fixed = weights.requantizer == "fixed_point"
+        payload.append(array(layer.multipliers, "<i4" if fixed else "<f4", (units, 2) if fixed else (units,),
+                             f"{where} multipliers"))
+        payload.append(array(layer.weights, "i1", (units, inputs), f"{where} weights"))
+        if activation in TABLE_ACTIVATIONS:
+            payload.append(array(layer.table, "u1", (256,), f"{where} table"))
+    body = b"".join(payload)
+    encoded = weights.text.encode("ascii")
+    data = (MAGIC + struct.pack("<IB3xI", version, QUANTIZED_CODE, len(encoded)) + encoded +
+            struct.pack("<Q", len(body)) + body)
+    return data + struct.pack("<I", zlib.crc32(data))
 
 
 def read_weights(path) -> tuple[str, str, object]:

@@ -56,10 +56,15 @@ template <class Act>
     }
 }
 
-/// A layer without a lookup table keeps no room for one.
-struct no_lookup_table {
-    friend constexpr bool operator==(no_lookup_table, no_lookup_table) noexcept { return true; }
+/// In place of a member a layer does not keep (a table without Tanh or Sigmoid, weight scales with a requantizer
+/// that keeps none): with [[no_unique_address]] no bytes, and every two equal. `Member` names the member, so that two
+/// absent members are of different types (two objects of one type may not share an address).
+template <class Member>
+struct absent_member {
+    friend constexpr bool operator==(absent_member, absent_member) noexcept { return true; }
 };
+using no_lookup_table = absent_member<struct lookup_table_member>;
+using no_weight_scales = absent_member<struct weight_scales_member>;
 
 /// int64 to int32, saturating.
 [[nodiscard]] constexpr std::int32_t saturate_int32(std::int64_t v) noexcept {
@@ -78,12 +83,16 @@ struct quantized_dense_layer {
     /// int8 weights per stored row: In rounded up to a multiple of 4 (the padding is zero).
     static constexpr std::size_t row_stride = (In + 3) / 4 * 4;
     static constexpr bool has_lookup_table = uses_lookup_table<Act>;
+    /// Whether the layer keeps each unit's weight scale (requantizer_keeps_weight_scales: FloatRequantizer's do).
+    static constexpr bool has_weight_scales = requantizer_keeps_weight_scales<Requantizer>;
 
     /// Per unit o: the quantized bias (at scale s_in x s_w[o]) minus z_in x sum_i w[o][i], so that
     /// bias + sum_i x[i] w[o][i] is the accumulator of PyTorch's sum_i (x[i] - z_in) w[o][i] + bias.
     std::array<std::int32_t, Out> bias{};
-    /// Per unit: the int8 weights' scale s_w[o] (zero point 0).
-    std::array<float, Out> weight_scales{};
+    /// Per unit: the int8 weights' scale s_w[o] (zero point 0), which the multiplier holds already and no pass reads;
+    /// kept where the requantizer keeps it (has_weight_scales), otherwise no bytes.
+    [[no_unique_address]] std::conditional_t<has_weight_scales, std::array<float, Out>, no_weight_scales>
+        weight_scales{};
     /// Per unit: the requantizer's constant for s_in x s_w[o] / s_linear.
     std::array<multiplier_type, Out> multipliers{};
     /// The quantization of the Linear's output (with ReLU: of the rectified output), which the
@@ -97,10 +106,12 @@ struct quantized_dense_layer {
     [[no_unique_address]] std::conditional_t<has_lookup_table, std::array<std::uint8_t, 256>, no_lookup_table>
         lookup_table{};
 
-    /// sizeof(*this): the members' bytes, no padding (every array is a whole number of 4-byte words).
-    static constexpr std::size_t bytes = Out * (sizeof(std::int32_t) + sizeof(float) + sizeof(multiplier_type)) +
-                                         2 * sizeof(QuantizationParams) + Out * row_stride +
-                                         (has_lookup_table ? 256 : 0);
+    /// sizeof(*this): the members' bytes, no padding (every array is a whole number of 4-byte words). Per unit 12
+    /// bytes with either of ctnn's requantizers: bias, weight scale and float multiplier, or bias and fixed-point
+    /// multiplier and shift.
+    static constexpr std::size_t bytes =
+        Out * (sizeof(std::int32_t) + (has_weight_scales ? sizeof(float) : 0) + sizeof(multiplier_type)) +
+        2 * sizeof(QuantizationParams) + Out * row_stride + (has_lookup_table ? 256 : 0);
 
     /// Every member equal (scales and float multipliers by value).
     friend constexpr bool operator==(const quantized_dense_layer&, const quantized_dense_layer&) = default;
@@ -207,9 +218,10 @@ struct quantized_layers_of<Net, Requantizer, std::index_sequence<I...>> {
 ///                      quantum for quantum) or ctnn::FixedPointRequantizer (TFLite's integer-only path)
 ///
 /// The object holds the parameters and nothing else: sizeof is storage_bytes (int8 weights in
-/// rows padded to 4 bytes, per unit an int32 bias, a float weight scale and a multiplier, per layer
-/// two qparams and Tanh's or Sigmoid's 256-byte table, and the input's qparams). No heap; trivially
-/// copyable. Default-constructed: every parameter zero, every scale 1.
+/// rows padded to 4 bytes; per unit an int32 bias and the multiplier, with FloatRequantizer also the
+/// float weight scale: 12 bytes either way; per layer two qparams and Tanh's or Sigmoid's 256-byte
+/// table; and the input's qparams). No heap; trivially copyable. Default-constructed: every parameter
+/// zero, every scale 1.
 template <class Net, class Requantizer = FloatRequantizer>
 class QuantizedNetwork {
     static_assert(std::is_same_v<typename Net::value_type, float>,
@@ -486,7 +498,7 @@ QuantizedNetwork<Net, Requantizer>::QuantizedNetwork(const Net& net, const Calib
             const auto bias_scale = static_cast<float>(static_cast<double>(scale) * static_cast<double>(in.scale));
             const std::int32_t bias = detail::round_to_int32(storage[F::bias_offset + o] * (1.0f / bias_scale));
             q.bias[o] = detail::saturate_int32(std::int64_t{bias} - std::int64_t{in.zero_point} * row_sum);
-            q.weight_scales[o] = scale;
+            if constexpr (Q::has_weight_scales) q.weight_scales[o] = scale;
             q.multipliers[o] = Requantizer::multiplier(in.scale, scale, linear.scale);
         }
         if constexpr (Q::has_lookup_table) {

@@ -76,11 +76,17 @@ void for_each_weights_network(F&& f) {
     std::apply([&](const auto&... n) { (f(n), ...); }, weights_networks);
 }
 
+/// The weight scale of unit `o` in patterned_quantized_network (of every layer): what its multipliers are computed
+/// from, and what a version-1 file of a network that keeps no scales holds (weights_seeds.cpp).
+inline float patterned_weight_scale(std::size_t o, float shift) {
+    return 0.01f * float(o + 1) + shift;
+}
+
 /// A valid quantized network `Q` whose parameters no other pattern repeats, built by hand (not by ctnn::quantize, whose
-/// tables come from the host's libm): qparams, weight scales, biases, weights and tables from `shift` and each
-/// value's index, multipliers from the scales (Requantizer::multiplier), as a loader checks them. With `specials`,
-/// the extremes a file must carry: zero points 0 and 255, weights -128 and 127, the int32 limits as biases, a scale
-/// of 2^-23 (the observers' floor) and one of 2^100.
+/// tables come from the host's libm): qparams, weight scales (patterned_weight_scale, where Q keeps them), biases,
+/// weights and tables from `shift` and each value's index, multipliers from the scales (Requantizer::multiplier), as a
+/// loader checks them. With `specials`, the extremes a file must carry: zero points 0 and 255, weights -128 and 127,
+/// the int32 limits as biases, a scale of 2^-23 (the observers' floor) and one of 2^100.
 template <ctnn::io::QuantizedNetworkType Q>
 Q patterned_quantized_network(float shift, bool specials) {
     using R = typename Q::requantizer_type;
@@ -98,10 +104,11 @@ Q patterned_quantized_network(float shift, bool specials) {
             for (std::size_t k = 0; k < 256; ++k) layer.lookup_table[k] = static_cast<std::uint8_t>((k * 7 + i) % 256);
         }
         for (std::size_t o = 0; o < L::output_size; ++o) {
-            layer.weight_scales[o] = 0.01f * float(o + 1) + shift;
+            const float weight_scale = patterned_weight_scale(o, shift);
+            if constexpr (L::has_weight_scales) layer.weight_scales[o] = weight_scale;
             layer.bias[o] =
                 specials ? (o % 2 == 0 ? INT32_MIN : INT32_MAX) : static_cast<std::int32_t>(o * 1000) - 1500;
-            layer.multipliers[o] = R::multiplier(in_scale, layer.weight_scales[o], layer.linear_qparams.scale);
+            layer.multipliers[o] = R::multiplier(in_scale, weight_scale, layer.linear_qparams.scale);
             for (std::size_t k = 0; k < L::input_size; ++k) {
                 const int pattern = static_cast<int>((o * L::input_size + k) * 37 % 256) - 128;
                 layer.weights[o * L::row_stride + k] =

@@ -2,7 +2,8 @@
 // valid-<name>.ctnn (plain parameters) and valid-<name>-specials.ctnn (NaN, infinities, -0, a subnormal, the largest
 // value first; for a quantized network the extreme zero points, weights, biases and scales; for a network of bfloat16
 // or binary16 weights NaN patterns, infinities, -0, subnormals and the largest value among the weights and the float
-// parameters).
+// parameters); and for a quantized network that keeps no weight scales (FixedPointRequantizer), which saves format
+// version 2, valid-<name>-version-1.ctnn, the plain parameters in version 1, with the scales its multipliers come from.
 //
 //   ctnn_fuzz_weights_seeds --write DIR   writes them (after a change of the file format)
 //   ctnn_fuzz_weights_seeds --check DIR   exits 1 unless DIR holds them, byte for byte (the CTest test)
@@ -12,6 +13,7 @@
 #include <ctnn/io/weights16.hpp>
 
 #include "fuzz/weights_networks.hpp"
+#include "support/quantized_weights_v1.hpp"
 
 #include <cstddef>
 #include <cstdio>
@@ -57,6 +59,14 @@ int main(int argc, char** argv) {
         seed(std::string(n.name), ctnn::io::to_weights_bytes(ctnn_fuzz::patterned_network<Net>(0.0f, false)));
         seed(std::string(n.name) + "-specials",
              ctnn::io::to_weights_bytes(ctnn_fuzz::patterned_network<Net>(0.0f, true)));
+        if constexpr (ctnn::io::QuantizedNetworkType<Net>) {
+            if constexpr (!Net::template layer_type<0>::has_weight_scales) {
+                seed(std::string(n.name) + "-version-1",
+                     ctnn_test::version_1_weights_bytes(
+                         ctnn_fuzz::patterned_network<Net>(0.0f, false),
+                         [](auto, std::size_t o) { return ctnn_fuzz::patterned_weight_scale(o, 0.0f); }));
+            }
+        }
     });
     return failures == 0 ? 0 : 1;
 }

@@ -1,6 +1,8 @@
 """tools/ctnn_io.py's read_weights_file against the files ctnn writes: every scalar type (float, double, quantized int8
-with both requantizers, bfloat16, float16), every field compared with what the C++ side wrote (the 16-bit weights
-widened too, NaN, infinity and subnormal patterns among them), and every refusal compared with ctnn's own loader.
+with both requantizers, the fixed-point one in format versions 2 and 1, bfloat16, float16), every field compared with
+what the C++ side wrote (the 16-bit weights widened too, NaN, infinity and subnormal patterns among them), and every
+refusal compared with ctnn's own loader; and its quantized_weights_bytes, whose files are ctnn's, byte for byte, and
+load into ctnn's networks.
 
     weights_reader_test.py --writer <write_weights_files> --tools <tools directory>
 
@@ -22,8 +24,8 @@ import numpy as np
 
 ARGS = argparse.Namespace(writer=None, tools=None)
 IO = None  # tools/ctnn_io.py, loaded by main()
-NAMES = ("float", "double", "quantized_float", "quantized_fixed_point", "bfloat16", "bfloat16_specials", "float16",
-         "float16_specials")
+NAMES = ("float", "double", "quantized_float", "quantized_fixed_point", "quantized_fixed_point_v1", "bfloat16",
+         "bfloat16_specials", "float16", "float16_specials")
 # The scalar codes of the files of 16-bit weights (include/ctnn/io/signature.hpp, io::Weights16Format).
 WEIGHTS16_CODES = {"bfloat16": 0x12, "float16": 0x02}
 
@@ -81,6 +83,7 @@ class Files(unittest.TestCase):
                 weights = IO.read_weights_file(self.dir / f"{name}.ctnn")
                 fields = read_fields(self.dir / f"{name}.fields")
                 self.assertEqual(weights.scalar_code, fields["code"][0])
+                self.assertEqual(weights.version, fields["version"][0])
                 self.assertEqual(weights.text, fields["text"])
                 if weights.kind in ("float", "double"):
                     self.check_plain(weights, fields)
@@ -110,7 +113,12 @@ class Files(unittest.TestCase):
             get = lambda field: fields[("layer", i, field)]  # noqa: E731
             self.assertEqual([scale_bits(layer.linear_qparams[0]), layer.linear_qparams[1]], get("linear_qparams"))
             self.assertEqual([scale_bits(layer.output_qparams[0]), layer.output_qparams[1]], get("output_qparams"))
-            self.assertEqual(f32_bits(layer.weight_scales), get("weight_scales"))
+            if ("layer", i, "weight_scales") in fields:
+                self.assertEqual(weights.version, 1)
+                self.assertEqual(f32_bits(layer.weight_scales), get("weight_scales"))
+            else:
+                self.assertEqual(weights.version, 2)
+                self.assertIsNone(layer.weight_scales)
             self.assertEqual(layer.bias.dtype, np.int32)
             self.assertEqual(layer.bias.tolist(), get("bias"))
             if weights.requantizer == "float":
@@ -148,6 +156,47 @@ class Files(unittest.TestCase):
                 self.assertIsNone(layer.slopes)
 
     # -----------------------------------------------------------------------------------------------------------------
+    # quantized_weights_bytes: ctnn's bytes, in either version
+
+    def test_quantized_files_write_back_to_ctnns_bytes(self):
+        """Each quantized file read writes back to its own bytes; the fixed-point network's version-1 file (with the
+        scales of its FloatRequantizer twin) writes to ctnn's version-2 file of the same network by default, and each
+        written file loads into ctnn's network."""
+        v2 = (self.dir / "quantized_fixed_point.ctnn").read_bytes()
+        v1 = (self.dir / "quantized_fixed_point_v1.ctnn").read_bytes()
+        self.assertEqual(struct.unpack_from("<I", v2, 8)[0], 2)
+        self.assertEqual(struct.unpack_from("<I", v1, 8)[0], 1)
+        self.assertEqual(len(v1), len(v2) + 4 * (6 + 5 + 3))
+        for name, version, expected in (("quantized_float", None, "quantized_float"),
+                                        ("quantized_float", 1, "quantized_float"),
+                                        ("quantized_fixed_point", None, "quantized_fixed_point"),
+                                        ("quantized_fixed_point", 2, "quantized_fixed_point"),
+                                        ("quantized_fixed_point_v1", None, "quantized_fixed_point"),
+                                        ("quantized_fixed_point_v1", 1, "quantized_fixed_point_v1")):
+            with self.subTest(name=name, version=version):
+                data = IO.quantized_weights_bytes(IO.read_weights_file(self.dir / f"{name}.ctnn"), version)
+                self.assertEqual(data, (self.dir / f"{expected}.ctnn").read_bytes())
+                path = self.dir / f"written-{name}-{version}.ctnn"
+                path.write_bytes(data)
+                self.assertEqual(self.cpp_kind(name, path), "ok")
+
+    def test_quantized_writes_that_cannot_be(self):
+        fixed = IO.read_weights_file(self.dir / "quantized_fixed_point.ctnn")
+        with self.assertRaisesRegex(IO.InteropError, "layer 1's weight scales must have shape \\[6\\], not none "
+                                    "\\(a version-2 file holds no weight scales: write it as version 2\\)"):
+            IO.quantized_weights_bytes(fixed, 1)
+        with self.assertRaisesRegex(IO.InteropError, "format version 2 holds quantized networks with the fixed_point "
+                                    "requantizer only; write version 1"):
+            IO.quantized_weights_bytes(IO.read_weights_file(self.dir / "quantized_float.ctnn"), 2)
+        with self.assertRaisesRegex(IO.InteropError, "format version 3 is none of ctnn's"):
+            IO.quantized_weights_bytes(fixed, 3)
+        with self.assertRaisesRegex(IO.InteropError, "is a float network, not a quantized one"):
+            IO.quantized_weights_bytes(IO.read_weights_file(self.dir / "float.ctnn"))
+        fixed.layers[1].bias = fixed.layers[1].bias[:-1]
+        with self.assertRaisesRegex(IO.InteropError, "layer 2's biases must have shape \\[5\\], not shape \\[4\\]"):
+            IO.quantized_weights_bytes(fixed)
+
+    # -----------------------------------------------------------------------------------------------------------------
     # Refusals, as ctnn's loader refuses
 
     def refused(self, name: str, data: bytes, words: str, cpp_kind: str):
@@ -162,7 +211,7 @@ class Files(unittest.TestCase):
         self.assertEqual(self.cpp_kind(name, path), cpp_kind, message)
 
     def test_every_truncation_and_flipped_byte_is_refused(self):
-        for name in ("quantized_fixed_point", "bfloat16", "float16"):
+        for name in ("quantized_fixed_point", "quantized_fixed_point_v1", "bfloat16", "float16"):
             data = (self.dir / f"{name}.ctnn").read_bytes()
             for n in range(len(data)):
                 with self.subTest(name=name, length=n):
@@ -199,6 +248,22 @@ class Files(unittest.TestCase):
                 self.refused(name, reseal(data[:20 + length] + struct.pack("<Q", count + 1) + data[28 + length:]),
                              f"holds {count + 1} ", "parameter_count_mismatch")
                 self.refused(name, reseal(data + bytes(6)), "bytes, not the", "not_a_weights_file")
+        # Versions: 2 for the float requantizer's file, refused whatever its content (here the version-1 layout); 3 for
+        # the fixed-point network's; its version-2 file marked 1, whose count is then 4 bytes a unit short.
+        data = (self.dir / "quantized_float.ctnn").read_bytes()
+        self.refused("quantized_float", reseal(data[:8] + struct.pack("<I", 2) + data[12:]),
+                     "this tool reads version 1 only for a quantized network (version 2 holds quantized networks "
+                     "with the fixed_point requantizer)", "unsupported_version")
+        for name in ("quantized_fixed_point", "quantized_fixed_point_v1"):
+            data = (self.dir / f"{name}.ctnn").read_bytes()
+            self.refused(name, reseal(data[:8] + struct.pack("<I", 3) + data[12:]),
+                         "has format version 3; this tool reads versions 1 and 2 only", "unsupported_version")
+        data = (self.dir / "quantized_fixed_point.ctnn").read_bytes()
+        length = struct.unpack_from("<I", data, 16)[0]
+        count, text = struct.unpack_from("<Q", data, 20 + length)[0], data[20:20 + length].decode()
+        self.refused("quantized_fixed_point", reseal(data[:8] + struct.pack("<I", 1) + data[12:]),
+                     f"holds {count} bytes of parameters, but '{text}' has {count + 4 * (6 + 5 + 3)}",
+                     "parameter_count_mismatch")
         # The scalar code of another kind than the text's: quantized text, bfloat16 code; the two 16-bit formats' codes
         # swapped.
         data = (self.dir / "quantized_float.ctnn").read_bytes()

@@ -1,6 +1,7 @@
 // The C++ side of the weights-reader test (tests/interop/weights_reader_test.py): writes weights files of every
-// scalar type with ctnn::io::save, and beside each the fields the file must hold as the C++ network has them, for
-// tools/ctnn_io.py's read_weights_file to be compared against.
+// scalar type with ctnn::io::save (and a version-1 file of the network with FixedPointRequantizer, which saves version
+// 2: tests/support/quantized_weights_v1.hpp), and beside each the fields the file must hold as the C++ network has
+// them, for tools/ctnn_io.py's read_weights_file to be compared against.
 //
 //   write_weights_files <directory>
 //   write_weights_files <directory> check <name> <file>   loads <file> into the network of <name> with io::load and
@@ -9,11 +10,13 @@
 // writes <name>.ctnn and <name>.fields for each network below. A .fields file has one line per field, the field's name
 // then its values as integers, every float as its IEEE 754 bits (exact, NaN payloads included):
 //   code <scalar code>
+//   version <format version>
 //   text <topology text>
 //   parameters <bits ...>                                      float, double: every parameter, canonical order
 //   input_qparams <scale bits> <zero point>                    quantized
 //   layer <i> linear_qparams|output_qparams <scale bits> <zero point>
-//   layer <i> weight_scales|bias|weights|table <values ...>    weights [out][in] without padding; table if any
+//   layer <i> weight_scales|bias|weights|table <values ...>    weights [out][in] without padding; table if any;
+//                                                              weight scales where the file holds them (version 1)
 //   layer <i> multipliers <float bits ...> | <multiplier shift ...>
 //   layer <i> weight_bits|weight_float_bits|bias_bits|slope_bits <values ...>
 //                                                              bfloat16, float16: weights' patterns, the weights
@@ -24,6 +27,8 @@
 #include <ctnn/io/weights.hpp>
 #include <ctnn/io/weights16.hpp>
 
+#include "support/quantized_weights_v1.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cstddef>
@@ -32,6 +37,7 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -87,8 +93,10 @@ void fields(std::FILE* out, const Net& net) {
     line(out, "parameters", p, [](T v) { return bits(v); });
 }
 
-template <ctnn::io::QuantizedNetworkType Q>
-void fields(std::FILE* out, const Q& q) {
+/// A quantized network; `scales(i, o)` the weight scale of unit o of layer i where its file holds them (an empty
+/// optional otherwise).
+template <ctnn::io::QuantizedNetworkType Q, class Scales>
+void fields(std::FILE* out, const Q& q, Scales scales) {
     std::fprintf(out, "input_qparams %lld %d\n", static_cast<long long>(bits(q.input_qparams().scale)),
                  q.input_qparams().zero_point);
     ctnn::detail::static_for<Q::layer_count>([&](auto i) {
@@ -99,7 +107,11 @@ void fields(std::FILE* out, const Q& q) {
                      static_cast<long long>(bits(layer.linear_qparams.scale)), layer.linear_qparams.zero_point);
         std::fprintf(out, "%soutput_qparams %lld %d\n", at.c_str(),
                      static_cast<long long>(bits(layer.output_qparams.scale)), layer.output_qparams.zero_point);
-        line(out, at + "weight_scales", layer.weight_scales, [](float v) { return bits(v); });
+        if (scales(i, 0)) {
+            std::vector<std::uint64_t> s;
+            for (std::size_t o = 0; o < L::output_size; ++o) s.push_back(bits(*scales(i, o)));
+            line(out, at + "weight_scales", s, [](std::uint64_t v) { return v; });
+        }
         line(out, at + "bias", layer.bias, [](std::int32_t v) { return v; });
         if constexpr (std::is_same_v<typename Q::requantizer_type, ctnn::FloatRequantizer>) {
             line(out, at + "multipliers", layer.multipliers, [](float v) { return bits(v); });
@@ -165,6 +177,19 @@ N with_specials(const N& rounded, std::span<const std::uint16_t> specials) {
                               std::span<const float, N::float_parameter_count>(f.data(), f.size()));
 }
 
+/// Writes <name>.fields for `bytes`, the file of `net`, and its fields (`write_fields(out)`).
+template <class Net, class WriteFields>
+bool write_fields(const std::filesystem::path& directory, const std::string& name, std::span<const std::byte> bytes,
+                  WriteFields write_fields) {
+    std::FILE* out = std::fopen((directory / (name + ".fields")).string().c_str(), "w");
+    if (out == nullptr) return false;
+    std::fprintf(out, "code %u\n", std::to_integer<unsigned>(bytes[12]));
+    std::fprintf(out, "version %u\n", std::to_integer<unsigned>(bytes[8]));
+    std::fprintf(out, "text %s\n", ctnn::io::signature<Net>().c_str());
+    write_fields(out);
+    return std::fclose(out) == 0;
+}
+
 template <class Net>
 bool write(const std::filesystem::path& directory, const std::string& name, const Net& net) {
     const ctnn::io::Status status = ctnn::io::save(net, directory / (name + ".ctnn"));
@@ -172,13 +197,36 @@ bool write(const std::filesystem::path& directory, const std::string& name, cons
         std::fprintf(stderr, "write_weights_files: %s\n", status.message().c_str());
         return false;
     }
-    const std::vector<std::byte> bytes = ctnn::io::to_weights_bytes(net);
-    std::FILE* out = std::fopen((directory / (name + ".fields")).string().c_str(), "w");
-    if (out == nullptr) return false;
-    std::fprintf(out, "code %u\n", std::to_integer<unsigned>(bytes[12]));
-    std::fprintf(out, "text %s\n", ctnn::io::signature<Net>().c_str());
-    fields(out, net);
-    return std::fclose(out) == 0;
+    return write_fields<Net>(directory, name, ctnn::io::to_weights_bytes(net), [&](std::FILE* out) {
+        if constexpr (ctnn::io::QuantizedNetworkType<Net>) {
+            fields(out, net, [&](auto i, std::size_t o) -> std::optional<float> {
+                using L = typename Net::template layer_type<i>;
+                if constexpr (L::has_weight_scales) {
+                    return net.template layer<i>().weight_scales[o];
+                } else {
+                    return std::nullopt;
+                }
+            });
+        } else {
+            fields(out, net);
+        }
+    });
+}
+
+/// Writes <name>.ctnn, a version-1 file of `fixed` (which saves version 2) with the weight scales of `twin` (the same
+/// float network quantized alike with FloatRequantizer), and <name>.fields.
+bool write_version_1(const std::filesystem::path& directory, const std::string& name, const QFixed& fixed,
+                     const QFloat& twin) {
+    const auto scale = [&](auto i, std::size_t o) -> std::optional<float> {
+        return twin.template layer<i>().weight_scales[o];
+    };
+    const std::vector<std::byte> bytes =
+        ctnn_test::version_1_weights_bytes(fixed, [&](auto i, std::size_t o) { return *scale(i, o); });
+    std::FILE* file = std::fopen((directory / (name + ".ctnn")).string().c_str(), "wb");
+    if (file == nullptr) return false;
+    const bool written = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
+    if (std::fclose(file) != 0 || !written) return false;
+    return write_fields<QFixed>(directory, name, bytes, [&](std::FILE* out) { fields(out, fixed, scale); });
 }
 
 template <class Q>
@@ -213,7 +261,7 @@ int main(int argc, char** argv) {
         if (name == "float") return check<FloatNet>(argv[4]);
         if (name == "double") return check<DoubleNet>(argv[4]);
         if (name == "quantized_float") return check<QFloat>(argv[4]);
-        if (name == "quantized_fixed_point") return check<QFixed>(argv[4]);
+        if (name == "quantized_fixed_point" || name == "quantized_fixed_point_v1") return check<QFixed>(argv[4]);
         if (name == "bfloat16" || name == "bfloat16_specials") return check<BF16>(argv[4]);
         if (name == "float16" || name == "float16_specials") return check<F16>(argv[4]);
         std::fprintf(stderr, "write_weights_files: unknown network '%s'\n", name.c_str());
@@ -234,13 +282,15 @@ int main(int argc, char** argv) {
     const F16 rounded16(random_network<FloatNet>(6));
     const std::uint16_t float16_specials[] = {0x7c01, 0xfe01, 0x7c00, 0xfc00, 0x8000, 0x0001, 0x03ff, 0x7bff};
 
-    const bool ok = write(directory, "float", float_net) && write(directory, "double", random_network<DoubleNet>(2)) &&
-                    write(directory, "quantized_float", quantized<QFloat>(4)) &&
-                    write(directory, "quantized_fixed_point", quantized<QFixed>(5)) &&
-                    write(directory, "bfloat16", rounded) &&
-                    write(directory, "bfloat16_specials", with_specials(rounded, bfloat16_specials)) &&
-                    write(directory, "float16", rounded16) &&
-                    write(directory, "float16_specials", with_specials(rounded16, float16_specials));
-    if (ok) std::printf("write_weights_files: wrote 8 files to %s\n", argv[1]);
+    const bool ok =
+        write(directory, "float", float_net) && write(directory, "double", random_network<DoubleNet>(2)) &&
+        write(directory, "quantized_float", quantized<QFloat>(4)) &&
+        write(directory, "quantized_fixed_point", quantized<QFixed>(5)) &&
+        write_version_1(directory, "quantized_fixed_point_v1", quantized<QFixed>(5), quantized<QFloat>(5)) &&
+        write(directory, "bfloat16", rounded) &&
+        write(directory, "bfloat16_specials", with_specials(rounded, bfloat16_specials)) &&
+        write(directory, "float16", rounded16) &&
+        write(directory, "float16_specials", with_specials(rounded16, float16_specials));
+    if (ok) std::printf("write_weights_files: wrote 9 files to %s\n", argv[1]);
     return ok ? 0 : 1;
 }

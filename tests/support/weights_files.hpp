@@ -73,10 +73,11 @@ inline void reseal(std::vector<std::byte>& bytes) {
 }
 
 /// Checks that a weights file is refused, with the network left unchanged, for the faults of any network's file: every
-/// truncation (past the magic: truncated or checksum_mismatch), every flipped bit, another format version
-/// (unsupported_version), a count field one less (parameter_count_mismatch), bytes after the checksum and a wrong magic
-/// (not_a_weights_file). `load(bytes)` loads `bytes` into a copy of a network, REQUIREs that a failure leaves the copy
-/// unchanged and names the file, and returns the Status.
+/// truncation (past the magic: truncated or checksum_mismatch), every flipped bit, another format version (2 for a
+/// version-1 file, which only quantized networks with FixedPointRequantizer read, and 3: unsupported_version), a count
+/// field one less (parameter_count_mismatch), bytes after the checksum and a wrong magic (not_a_weights_file).
+/// `load(bytes)` loads `bytes` into a copy of a network, REQUIREs that a failure leaves the copy unchanged and names
+/// the file, and returns the Status.
 template <class Load>
 void check_refuses_faults(const std::vector<std::byte>& bytes, Load load) {
     using Kind = ctnn::io::Status::Kind;
@@ -101,8 +102,11 @@ void check_refuses_faults(const std::vector<std::byte>& bytes, Load load) {
         return status.message();
     };
     std::vector<std::byte> edited = bytes;
-    edited[8] = std::byte{2};  // version 2
-    expect(edited, Kind::unsupported_version);
+    for (const std::byte version : {std::byte{2}, std::byte{3}}) {
+        if (version == bytes[8]) continue;
+        edited[8] = version;
+        expect(edited, Kind::unsupported_version);
+    }
     const std::size_t count_at = 20 + static_cast<std::size_t>(std::to_integer<unsigned>(bytes[16]) +
                                                                (std::to_integer<unsigned>(bytes[17]) << 8));
     std::uint64_t count = 0;

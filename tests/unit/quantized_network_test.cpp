@@ -384,7 +384,10 @@ TEST_CASE("QuantizedNetwork with FixedPointRequantizer: the first layer within o
     using QF = ctnn::QuantizedNetwork<Net>;
     using QI = ctnn::QuantizedNetwork<Net, ctnn::FixedPointRequantizer>;
     STATIC_REQUIRE(sizeof(QI) == QI::storage_bytes);
-    STATIC_REQUIRE(QI::storage_bytes == QF::storage_bytes + 4 * (16 + 16 + 3));  // a shift beside each multiplier
+    // Per unit a shift beside each multiplier, and no weight scale: 12 bytes, as with FloatRequantizer.
+    STATIC_REQUIRE(QI::storage_bytes == QF::storage_bytes);
+    STATIC_REQUIRE(QI::storage_bytes ==
+                   8 + (16 * 8 + 16 * 12 + 16) + (16 * 16 + 16 * 12 + 16 + 256) + (3 * 16 + 3 * 12 + 16));
     STATIC_REQUIRE(std::is_trivially_copyable_v<QI>);
     const auto net = random_network<Net>(21);
     const auto inputs = random_inputs<Net>(100, -2.0f, 2.0f, 22);

@@ -1,11 +1,13 @@
-// Tests of ctnn/io/quantized_weights.hpp and of export_header for quantized networks: the weights file's layout,
-// its round trip (every parameter and every quantum of a pass the same), every way a load can fail (each leaving
-// the network unchanged), and the exported header's text.
+// Tests of ctnn/io/quantized_weights.hpp and of export_header for quantized networks: the weights file's layout (format
+// version 1 with weight scales, version 2 without), its round trip (every parameter and every quantum of a pass the
+// same), version-1 files of networks that keep no scales, every way a load can fail (each leaving the network
+// unchanged), and the exported header's text.
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/export.hpp>
 #include <ctnn/io/quantized_weights.hpp>
 
+#include "support/quantized_weights_v1.hpp"
 #include "support/weights_files.hpp"
 
 #include <catch2/catch.hpp>
@@ -87,21 +89,25 @@ void put_u32(std::vector<std::byte>& bytes, std::size_t at, std::uint32_t v) {
 }
 
 /// Where the fields of TanhNet's file start (the layout of ctnn/io/quantized_weights.hpp, counted here by hand):
-/// the payload after 28 bytes and the text; per layer 16 bytes of qparams, then Out weight scales, Out biases, Out
-/// multipliers of `m` bytes, Out x In weights and (Tanh, Sigmoid) a 256-byte table.
+/// the payload after 28 bytes and the text; per layer 16 bytes of qparams, then (format version 1) Out weight scales,
+/// Out biases, Out multipliers of `m` bytes, Out x In weights and (Tanh, Sigmoid) a 256-byte table.
 struct TanhNetOffsets {
     std::size_t input, layer[3];
-    std::size_t multiplier_bytes;
-    TanhNetOffsets(std::size_t text_size, std::size_t m) : multiplier_bytes(m) {
+    std::size_t multiplier_bytes, scale_bytes;
+    TanhNetOffsets(std::size_t text_size, std::size_t m, bool scales)
+        : multiplier_bytes(m), scale_bytes(scales ? 4 : 0) {
+        const std::size_t unit = 4 + scale_bytes + m;
         input = 28 + text_size;
         layer[0] = input + 8;
-        layer[1] = layer[0] + 16 + 5 * (8 + m) + 5 * 3 + 256;
-        layer[2] = layer[1] + 16 + 4 * (8 + m) + 4 * 5;
+        layer[1] = layer[0] + 16 + 5 * unit + 5 * 3 + 256;
+        layer[2] = layer[1] + 16 + 4 * unit + 4 * 5;
     }
-    [[nodiscard]] std::size_t end() const { return layer[2] + 16 + 1 * (8 + multiplier_bytes) + 1 * 4 + 256; }
+    [[nodiscard]] std::size_t end() const {
+        return layer[2] + 16 + 1 * (4 + scale_bytes + multiplier_bytes) + 1 * 4 + 256;
+    }
     [[nodiscard]] std::size_t weight_scales(std::size_t i) const { return layer[i] + 16; }
-    [[nodiscard]] std::size_t biases(std::size_t i, std::size_t out) const { return layer[i] + 16 + 4 * out; }
-    [[nodiscard]] std::size_t multipliers(std::size_t i, std::size_t out) const { return layer[i] + 16 + 8 * out; }
+    [[nodiscard]] std::size_t biases(std::size_t i, std::size_t out) const { return layer[i] + 16 + scale_bytes * out; }
+    [[nodiscard]] std::size_t multipliers(std::size_t i, std::size_t out) const { return biases(i, out) + 4 * out; }
     [[nodiscard]] std::size_t weights(std::size_t i, std::size_t out) const {
         return multipliers(i, out) + out * multiplier_bytes;
     }
@@ -109,6 +115,18 @@ struct TanhNetOffsets {
 
 template <class R>
 constexpr std::size_t multiplier_size = std::is_same_v<R, FloatRequantizer> ? 4 : 8;
+/// The format version a network with R saves: 1 with its weight scales (FloatRequantizer), 2 without.
+template <class R>
+constexpr std::uint32_t saved_version = std::is_same_v<R, FloatRequantizer> ? 1 : 2;
+
+/// A version-1 file of the network `fixed` (FixedPointRequantizer, which keeps no weight scales), holding the scales of
+/// `twin`, the same float network quantized alike with FloatRequantizer (the same scales, biases, weights and tables).
+template <class Net>
+std::vector<std::byte> version_1_file(const QuantizedNetwork<Net, FixedPointRequantizer>& fixed,
+                                      const QuantizedNetwork<Net, FloatRequantizer>& twin) {
+    return ctnn_test::version_1_weights_bytes(
+        fixed, [&](auto i, std::size_t o) { return twin.template layer<i>().weight_scales[o]; });
+}
 
 }  // namespace
 
@@ -158,12 +176,14 @@ TEMPLATE_TEST_CASE("A quantized network's file holds its header and every parame
                              (std::is_same_v<TestType, FloatRequantizer> ? "float" : "fixed_point") +
                              ");float;3;5:tanh;4:linear;1:sigmoid";
     CHECK(io::signature<Q>() == text);
-    const TanhNetOffsets at(text.size(), multiplier_size<TestType>);
+    constexpr bool scales = std::is_same_v<TestType, FloatRequantizer>;
+    const TanhNetOffsets at(text.size(), multiplier_size<TestType>, scales);
     REQUIRE(bytes.size() == at.end() + 4);
-    // The header: magic, version 1, scalar code 1, zero reserved bytes, the text, the count of bytes that follow.
+    // The header: magic, version (1 with weight scales, 2 without), scalar code 1, zero reserved bytes, the text, the
+    // count of bytes that follow.
     const char magic[] = {'C', 'T', 'N', 'N', 0, 'W', 'T', 'S'};
     CHECK(std::memcmp(bytes.data(), magic, 8) == 0);
-    CHECK(u32_at(bytes, 8) == 1);
+    CHECK(u32_at(bytes, 8) == saved_version<TestType>);
     CHECK(bytes[12] == std::byte{1});
     CHECK((bytes[13] == std::byte{0} && bytes[14] == std::byte{0} && bytes[15] == std::byte{0}));
     CHECK(u32_at(bytes, 16) == text.size());
@@ -178,7 +198,9 @@ TEMPLATE_TEST_CASE("A quantized network's file holds its header and every parame
     CHECK(u32_at(bytes, at.layer[1]) == std::bit_cast<std::uint32_t>(l1.linear_qparams.scale));
     CHECK(u32_at(bytes, at.layer[1] + 12) == static_cast<std::uint32_t>(l1.output_qparams.zero_point));
     for (std::size_t o = 0; o < 4; ++o) {
-        CHECK(u32_at(bytes, at.weight_scales(1) + 4 * o) == std::bit_cast<std::uint32_t>(l1.weight_scales[o]));
+        if constexpr (scales) {
+            CHECK(u32_at(bytes, at.weight_scales(1) + 4 * o) == std::bit_cast<std::uint32_t>(l1.weight_scales[o]));
+        }
         CHECK(u32_at(bytes, at.biases(1, 4) + 4 * o) == static_cast<std::uint32_t>(l1.bias[o]));
         for (std::size_t k = 0; k < 5; ++k) {
             CHECK(bytes[at.weights(1, 4) + o * 5 + k] == static_cast<std::byte>(l1.weights[o * 8 + k]));
@@ -275,7 +297,8 @@ TEMPLATE_TEST_CASE(
     const auto q = quantized_network<TestType, TanhNet>(61);
     const auto other = quantized_network<TestType, TanhNet>(62);
     const std::vector<std::byte> bytes = io::to_weights_bytes(q);
-    const TanhNetOffsets at(u32_at(bytes, 16), multiplier_size<TestType>);
+    constexpr bool scales = std::is_same_v<TestType, FloatRequantizer>;
+    const TanhNetOffsets at(u32_at(bytes, 16), multiplier_size<TestType>, scales);
     // Writes `value` at `offset` and reseals, so only the value is wrong; the message must say `what`.
     const auto expect = [&](std::size_t offset, std::uint32_t value, const std::string& what) {
         std::vector<std::byte> edited = bytes;
@@ -292,8 +315,10 @@ TEMPLATE_TEST_CASE(
         expect(at.input, bits(-0.5f), "the input's scale is -0.5f");
         expect(at.layer[1], bits(inf), "layer 2's linear scale is std::bit_cast<float>");
         expect(at.layer[1], bits(std::numeric_limits<float>::quiet_NaN()), "layer 2's linear scale is NaN");
-        expect(at.weight_scales(0) + 8, bits(0.0f), "layer 1's unit 3's weight scale is 0.0f");
-        expect(at.weight_scales(2), bits(-inf), "layer 3's unit 1's weight scale");
+        if constexpr (scales) {
+            expect(at.weight_scales(0) + 8, bits(0.0f), "layer 1's unit 3's weight scale is 0.0f");
+            expect(at.weight_scales(2), bits(-inf), "layer 3's unit 1's weight scale");
+        }
     }
     SECTION("a zero point outside 0 .. 255") {
         expect(at.input + 4, 256, "the input's zero point is 256, outside 0 .. 255");
@@ -311,16 +336,197 @@ TEMPLATE_TEST_CASE(
         expect(at.layer[1] + 12, static_cast<std::uint32_t>((l.linear_qparams.zero_point + 1) % 256),
                "layer 2's output qparams are");
     }
-    SECTION("a multiplier that its scales do not give") {
-        // The next float or the next Q0.31 value, then a shift one off, then a weight scale that no longer fits.
-        const std::size_t unit_2 = at.multipliers(1, 4) + multiplier_size<TestType>;
-        expect(unit_2, u32_at(bytes, unit_2) + 1, "layer 2's unit 2's multiplier is");
-        if constexpr (std::is_same_v<TestType, FixedPointRequantizer>) {
-            expect(at.multipliers(0, 5) + 4, u32_at(bytes, at.multipliers(0, 5) + 4) + 1,
-                   "layer 1's unit 1's multiplier is (");
+    if constexpr (scales) {
+        SECTION("a multiplier that its scales do not give") {
+            // The next float, then a weight scale that no longer fits.
+            const std::size_t unit_2 = at.multipliers(1, 4) + multiplier_size<TestType>;
+            expect(unit_2, u32_at(bytes, unit_2) + 1, "layer 2's unit 2's multiplier is");
+            expect(at.weight_scales(2), bits(std::bit_cast<float>(u32_at(bytes, at.weight_scales(2))) * 2.0f),
+                   "layer 3's unit 1's multiplier is");
         }
-        expect(at.weight_scales(2), bits(std::bit_cast<float>(u32_at(bytes, at.weight_scales(2))) * 2.0f),
-               "layer 3's unit 1's multiplier is");
+    } else {
+        SECTION("a fixed-point multiplier that FixedPointRequantizer::multiplier cannot give") {
+            // Version 2 holds no weight scales: q must be 0 (with shift 0) or in 2^30 .. 2^31 - 1, the shift in
+            // -31 .. 30.
+            const std::size_t q = at.multipliers(1, 4) + 8, shift = q + 4;  // layer 2's unit 2
+            const std::string unit = "layer 2's unit 2's multiplier is (";
+            expect(q, (1u << 30) - 1,
+                   unit + "1073741823, shift " + std::to_string(static_cast<std::int32_t>(u32_at(bytes, shift))) +
+                       "), but its Q0.31 fraction q is not 0 or in 2^30 .. 2^31 - 1");
+            expect(q, static_cast<std::uint32_t>(-(1 << 30)), unit + "-1073741824, shift");
+            expect(q, 0x80000000u, unit + "-2147483648, shift");
+            expect(q, 1, "but its Q0.31 fraction q is not 0 or in 2^30 .. 2^31 - 1");
+            expect(shift, 31, "shift 31), but its shift is outside -31 .. 30");
+            expect(shift, static_cast<std::uint32_t>(-32), "shift -32), but its shift is outside -31 .. 30");
+            std::vector<std::byte> zero = bytes;
+            put_u32(zero, q, 0);
+            put_u32(zero, shift, 5);
+            reseal(zero);
+            CHECK_THAT(load_expecting(other, zero, Kind::invalid_parameter),
+                       Catch::Contains(unit + "0, shift 5), but a zero multiplier has shift 0"));
+        }
+    }
+}
+
+TEST_CASE("A version-2 file loads any fixed-point multiplier FixedPointRequantizer::multiplier can give",
+          "[io][quantized]") {
+    using Q = QuantizedNetwork<TanhNet, FixedPointRequantizer>;
+    const Q q = quantized_network<FixedPointRequantizer, TanhNet>(63);
+    // The ends of the ranges: q 0 with shift 0, 2^30 and 2^31 - 1; shifts -31 and 30. Each file loads, bit for bit.
+    const FixedPointRequantizer::multiplier_type ends[] = {{0, 0}, {1 << 30, -31}, {INT32_MAX, 30}, {1 << 30, 30}};
+    for (const auto& m : ends) {
+        Q edited = q;
+        edited.layer<1>().multipliers[1] = m;
+        const std::vector<std::byte> bytes = io::to_weights_bytes(edited);
+        Q loaded = q;
+        const io::Status status = io::from_weights_bytes(loaded, bytes, "q.ctnn");
+        INFO(m.multiplier << ", shift " << m.shift << ": " << status.message());
+        CHECK(status);
+        CHECK(same_object(loaded, edited));
+    }
+}
+
+TEST_CASE("A quantized network's file of a version its requantizer does not read fails with unsupported_version",
+          "[io][quantized][errors]") {
+    // A well-formed version-2 file (no weight scales) of the network with FloatRequantizer: its version-1 file without
+    // the scales, the count 4 bytes a unit less.
+    const auto q = quantized_network<FloatRequantizer, TanhNet>(64);
+    const std::vector<std::byte> bytes = io::to_weights_bytes(q);
+    const TanhNetOffsets at(u32_at(bytes, 16), 4, true);
+    std::vector<std::byte> v2(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(at.layer[0]));
+    const std::size_t units[3] = {5, 4, 1};
+    for (std::size_t i = 0; i < 3; ++i) {
+        const std::size_t end = i < 2 ? at.layer[i + 1] : at.end();
+        v2.insert(v2.end(), bytes.begin() + static_cast<std::ptrdiff_t>(at.layer[i]),
+                  bytes.begin() + static_cast<std::ptrdiff_t>(at.weight_scales(i)));
+        v2.insert(v2.end(), bytes.begin() + static_cast<std::ptrdiff_t>(at.biases(i, units[i])),
+                  bytes.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+    v2.resize(v2.size() + 4);
+    put_u32(v2, 8, 2);
+    put_u32(v2, at.input - 8, static_cast<std::uint32_t>(v2.size() - 4 - at.input));
+    reseal(v2);
+    const auto other = quantized_network<FloatRequantizer, TanhNet>(65);
+    const std::string message = load_expecting(other, v2, Kind::unsupported_version);
+    CHECK(message ==
+          "q.ctnn has format version 2; this ctnn reads version 1 only for ctnn::QuantizedNetwork<Network<float, "
+          "Input<3>, Dense<5, Tanh>, Dense<4, Linear>, Dense<1, Sigmoid>>, FloatRequantizer> (version 2 holds "
+          "quantized networks with FixedPointRequantizer)");
+
+    SECTION("a float network refuses version 2 alike") {
+        TanhNet net;
+        std::vector<std::byte> float_file = io::to_weights_bytes(net);
+        put_u32(float_file, 8, 2);
+        reseal(float_file);
+        const io::Status status = io::from_weights_bytes(net, float_file, "f.ctnn");
+        CHECK(status.kind() == Kind::unsupported_version);
+        CHECK_THAT(status.message(), Catch::Contains("version 2 holds quantized networks with FixedPointRequantizer"));
+    }
+    SECTION("a network with FixedPointRequantizer reads versions 1 and 2, not 3") {
+        const auto fixed = quantized_network<FixedPointRequantizer, TanhNet>(66);
+        std::vector<std::byte> v3 = io::to_weights_bytes(fixed);
+        put_u32(v3, 8, 3);
+        reseal(v3);
+        CHECK_THAT(load_expecting(fixed, v3, Kind::unsupported_version),
+                   Catch::Contains("q.ctnn has format version 3; this ctnn reads versions 1 and 2 only for "
+                                   "ctnn::QuantizedNetwork<") &&
+                       !Catch::Contains("(version 2 holds"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Version-1 files of networks that keep no weight scales
+
+TEST_CASE("The version-1 writer of the tests writes what ctnn saves for a network that keeps its weight scales",
+          "[io][quantized]") {
+    // The independent writer (tests/support/quantized_weights_v1.hpp) checked against ctnn's on FloatRequantizer.
+    const auto q = quantized_network<FloatRequantizer, TanhNet>(81);
+    CHECK(ctnn_test::version_1_weights_bytes(q, [&](auto i, std::size_t o) {
+              return q.template layer<i>().weight_scales[o];
+          }) == io::to_weights_bytes(q));
+}
+
+TEST_CASE("A version-1 file of a network with FixedPointRequantizer loads, its weight scales checked and dropped",
+          "[io][quantized]") {
+    using Q = QuantizedNetwork<TanhNet, FixedPointRequantizer>;
+    const Q q = quantized_network<FixedPointRequantizer, TanhNet>(82);
+    const auto twin = quantized_network<FloatRequantizer, TanhNet>(82);
+    const std::vector<std::byte> v1 = version_1_file(q, twin);
+    const std::vector<std::byte> v2 = io::to_weights_bytes(q);
+    const TanhNetOffsets at(u32_at(v1, 16), 8, true);
+    REQUIRE(v1.size() == at.end() + 4);
+    CHECK(u32_at(v1, 8) == 1);
+    CHECK(v1.size() == v2.size() + 4 * (5 + 4 + 1));  // a weight scale a unit
+
+    SECTION("it loads into the same network, from memory and from a file, and saves back as version 2") {
+        const auto other = quantized_network<FixedPointRequantizer, TanhNet>(83);
+        auto loaded = std::make_unique<Q>(other);
+        const io::Status status = io::from_weights_bytes(*loaded, v1, "v1.ctnn");
+        INFO(status.message());
+        REQUIRE(status);
+        CHECK(same_object(*loaded, q));
+        CHECK(*loaded == q);
+        CHECK(io::to_weights_bytes(*loaded) == v2);
+        TemporaryDirectory dir;
+        write_bytes(dir / "v1.ctnn", v1);
+        auto from_file = std::make_unique<Q>(other);
+        REQUIRE(io::load(*from_file, dir / "v1.ctnn"));
+        CHECK(same_object(*from_file, q));
+    }
+    SECTION("a large network's version-1 file loads from a file too (longer than its version-2 file by 808 bytes)") {
+        using Large = Network<float, Input<784>, Dense<128, ReLU>, Dense<64, ReLU>, Dense<10, Softmax>>;
+        using LargeFixed = QuantizedNetwork<Large, FixedPointRequantizer>;
+        using LargeFloat = QuantizedNetwork<Large, FloatRequantizer>;
+        const auto large = std::make_unique<LargeFixed>(quantized_network<FixedPointRequantizer, Large>(84));
+        const auto large_twin = std::make_unique<LargeFloat>(quantized_network<FloatRequantizer, Large>(84));
+        const std::vector<std::byte> large_v1 = ctnn_test::version_1_weights_bytes(
+            *large, [&](auto i, std::size_t o) { return large_twin->template layer<i>().weight_scales[o]; });
+        CHECK(large_v1.size() == io::to_weights_bytes(*large).size() + 4 * (128 + 64 + 10));
+        TemporaryDirectory dir;
+        write_bytes(dir / "large.ctnn", large_v1);
+        const auto loaded = std::make_unique<LargeFixed>();
+        const io::Status status = io::load(*loaded, dir / "large.ctnn");
+        INFO(status.message());
+        REQUIRE(status);
+        CHECK(same_object(*loaded, *large));
+    }
+    SECTION("its weight scales are checked: positive and finite, and giving the multipliers") {
+        const auto other = quantized_network<FixedPointRequantizer, TanhNet>(85);
+        const auto expect = [&](std::size_t offset, std::uint32_t value, const std::string& what) {
+            std::vector<std::byte> edited = v1;
+            put_u32(edited, offset, value);
+            reseal(edited);
+            CHECK_THAT(load_expecting(other, edited, Kind::invalid_parameter), Catch::Contains(what));
+        };
+        const auto bits = [](float v) { return std::bit_cast<std::uint32_t>(v); };
+        expect(at.weight_scales(0) + 8, bits(0.0f), "layer 1's unit 3's weight scale is 0.0f");
+        expect(at.weight_scales(1), bits(std::numeric_limits<float>::quiet_NaN()),
+               "layer 2's unit 1's weight scale is NaN");
+        expect(at.weight_scales(2), bits(std::bit_cast<float>(u32_at(v1, at.weight_scales(2))) * 2.0f),
+               "layer 3's unit 1's multiplier is (");
+        // The next Q0.31 value and a shift one off: valid in range, but not what the scales give.
+        const std::size_t unit_2 = at.multipliers(1, 4) + 8;
+        expect(unit_2, u32_at(v1, unit_2) + 1, "layer 2's unit 2's multiplier is (");
+        expect(unit_2 + 4, u32_at(v1, unit_2 + 4) + 1, ", but its scales give (");
+    }
+    SECTION("a network with FloatRequantizer refuses it: another requantizer") {
+        const std::string message = load_expecting(twin, v1, Kind::topology_mismatch);
+        CHECK_THAT(message, Catch::Contains("(it uses FixedPointRequantizer, not FloatRequantizer)"));
+    }
+    SECTION("every truncation and every flipped bit is refused, the network unchanged") {
+        const Q before = quantized_network<FixedPointRequantizer, TanhNet>(86);
+        Q loaded = before;
+        for (std::size_t n = 0; n < v1.size(); ++n) {
+            const io::Status status = io::from_weights_bytes(loaded, std::span(v1).first(n), "q.ctnn");
+            REQUIRE(!status);
+        }
+        for (std::size_t bit = 0; bit < 8 * v1.size(); ++bit) {
+            std::vector<std::byte> flipped = v1;
+            flipped[bit / 8] ^= static_cast<std::byte>(1u << (bit % 8));
+            const io::Status status = io::from_weights_bytes(loaded, flipped, "q.ctnn");
+            REQUIRE(!status);
+        }
+        CHECK(same_object(loaded, before));
     }
 }
 
@@ -362,4 +568,10 @@ TEMPLATE_TEST_CASE("A quantized network exports as a header of its exact paramet
     has("    .linear_qparams = {" + io::detail::cpp_literal(l.linear_qparams.scale) + ", " +
         std::to_string(l.linear_qparams.zero_point) + "},");
     has("    .lookup_table = {},");
+    // Weight scales where the network keeps them (FloatRequantizer), between the biases and the multipliers.
+    if constexpr (std::is_same_v<TestType, FloatRequantizer>) {
+        has("    }},\n    .weight_scales = {{\n        " + io::detail::cpp_literal(l.weight_scales[0]) + ",");
+    } else {
+        CHECK(text.find(".weight_scales") == std::string::npos);
+    }
 }

@@ -36,12 +36,15 @@
 ///     using Network = ctnn::QuantizedNetwork<FloatNetwork, ctnn::FixedPointRequantizer>;
 ///     inline constexpr char topology[] = "quantized(fixed_point);float;2;8:tanh;1:sigmoid";
 ///     inline constexpr ctnn::QuantizationParams input_qparams = {0.0156862754f, 128};
-///     inline constexpr Network::layer_type<0> layer_1 = {.bias = {{...}}, .weight_scales = {{...}},
-///         .multipliers = {{...}}, .linear_qparams = {...}, .output_qparams = {...}, .weights = {{0x1f, -0x80, ...}},
+///     inline constexpr Network::layer_type<0> layer_1 = {.bias = {{...}}, .multipliers = {{...}},
+///         .linear_qparams = {...}, .output_qparams = {...}, .weights = {{0x1f, -0x80, ...}},
 ///         .lookup_table = {{...}}};
 ///     ...
 ///     inline constexpr Network network{input_qparams, layer_1, layer_2};
 ///     }  // namespace model
+///
+/// (with ctnn::FloatRequantizer each layer also has `.weight_scales = {{...}}` after its biases; a
+/// FixedPointRequantizer layer keeps none).
 ///
 /// `model::network` is the exported object, bit for bit (every float by the same exact literals), built at
 /// compile time in read-only memory: sizeof(Network) = Network::storage_bytes bytes, the layer_N variables
@@ -289,7 +292,9 @@ template <QuantizedNetworkType Q>
                std::to_string(L::row_stride - L::input_size) + " zero).\n";
         out += "inline constexpr Network::layer_type<" + std::to_string(i) + "> " + var + " = {\n";
         out += "    .bias = {{\n" + detail::braced_items(layer.bias, dec) + "    }},\n";
-        out += "    .weight_scales = {{\n" + detail::braced_items(layer.weight_scales, real) + "    }},\n";
+        if constexpr (L::has_weight_scales) {
+            out += "    .weight_scales = {{\n" + detail::braced_items(layer.weight_scales, real) + "    }},\n";
+        }
         out += "    .multipliers = {{\n" + detail::braced_items(layer.multipliers, multiplier) + "    }},\n";
         out += "    .linear_qparams = " + detail::qparams_literal(layer.linear_qparams) + ",\n";
         out += "    .output_qparams = " + detail::qparams_literal(layer.output_qparams) + ",\n";

@@ -3,30 +3,38 @@
 /// @file
 /// ctnn::io::save and ctnn::io::load for a quantized network (ctnn::QuantizedNetwork<Net, Requantizer>): every
 /// parameter, bit for bit, in a weights file of the same format as a float network's (ctnn/io/weights.hpp: magic
-/// "CTNN\0WTS", format version 1, little-endian, CRC-32), checked against the network's type and values on loading.
-/// Hosted only.
+/// "CTNN\0WTS", little-endian, CRC-32), checked against the network's type and values on loading. Hosted only.
 ///
 /// The header differs from a float network's file in two fields: the scalar type is 1 (int8, quantized), and the
 /// topology text is the quantized network's (ctnn/io/signature.hpp):
-/// "quantized(float);float;2;16:tanh;16:tanh;1:sigmoid" (requantizer `float` or `fixed_point`). The count field P
-/// is the number of bytes of parameters that follow, all little-endian (f32: binary32; i32: two's complement):
+/// "quantized(float);float;2;16:tanh;16:tanh;1:sigmoid" (requantizer `float` or `fixed_point`). Its format version
+/// says whether the file holds weight scales: version 1 does, version 2 does not. save() writes what the network
+/// keeps (requantizer_keeps_weight_scales): version 1 with FloatRequantizer, version 2 with FixedPointRequantizer.
+/// The count field P is the number of bytes of parameters that follow, all little-endian (f32: binary32; i32: two's
+/// complement):
 ///
 ///     the input's qparams           scale f32, zero point i32
 ///     per layer, in order:
 ///       linear qparams              scale f32, zero point i32 (the Linear's output; with ReLU, after it)
 ///       output qparams              scale f32, zero point i32 (Tanh, Sigmoid: their fixed ones; else the linear's)
-///       weight scales               Out x f32, one per output unit
+///       weight scales               Out x f32, one per output unit; version 1 only
 ///       biases                      Out x i32 (the input's zero point folded in, as QuantizedNetwork keeps them)
 ///       multipliers                 Out x f32 (FloatRequantizer), or Out x (multiplier i32, shift i32)
 ///                                   (FixedPointRequantizer)
 ///       weights                     Out x In x i8, output-major, without the rows' padding
 ///       table                       256 x u8, Tanh and Sigmoid layers only
 ///
+/// so a layer takes 16 + Out x (4 + 4 + 4) + Out x In (+ 256) bytes with FloatRequantizer (version 1) and
+/// 16 + Out x (4 + 8) + Out x In (+ 256) with FixedPointRequantizer (version 2; version 1 adds 4 x Out).
+///
 /// A file is accepted only when all of it agrees with the network (as for a float network: magic, version, scalar
 /// type, topology text, count, length, checksum) and every value is one the network can hold: each scale positive
 /// and finite, each zero point in 0 .. 255, each output qparams as the layer's activation fixes them, and each
-/// multiplier the one Requantizer::multiplier gives for its scales (s_in, s_w[o], s_linear); otherwise the
-/// Status is invalid_parameter, naming the value. A failed load leaves the network untouched.
+/// multiplier the one Requantizer::multiplier gives for its scales (s_in, s_w[o], s_linear), where the file holds
+/// s_w; in version 2, which holds none, each multiplier one FixedPointRequantizer::multiplier can give: q 0 with
+/// shift 0, or q in 2^30 .. 2^31 - 1 with shift in -31 .. 30. Otherwise the Status is invalid_parameter, naming the
+/// value. A network with FixedPointRequantizer reads version 1 too (its scales checked so, then dropped); one with
+/// FloatRequantizer reads version 1 only (unsupported_version). A failed load leaves the network untouched.
 
 #include "ctnn/config.hpp"
 
@@ -39,6 +47,7 @@
 #include "ctnn/io/weights.hpp"
 #include "ctnn/quantized_network.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstddef>
@@ -59,29 +68,73 @@ namespace detail {
 template <class Requantizer>
 inline constexpr std::size_t multiplier_bytes = std::is_same_v<typename Requantizer::multiplier_type, float> ? 4 : 8;
 
-/// The count field of a quantized network's file: the bytes of its parameters (see the file comment).
+/// The format version save() writes for a quantized network with `Requantizer`: 1 with weight scales, 2 without.
+template <class Requantizer>
+inline constexpr std::uint32_t quantized_format_version = requantizer_keeps_weight_scales<Requantizer> ? 1 : 2;
+
+/// Whether a quantized network's file of format `version` holds weight scales.
+[[nodiscard]] constexpr bool file_has_weight_scales(std::uint32_t version) noexcept {
+    return version == 1;
+}
+
+/// The count field of a quantized network's file of format `version`: the bytes of its parameters (see the file
+/// comment).
 template <QuantizedNetworkType Q>
-[[nodiscard]] constexpr std::uint64_t quantized_payload_bytes() noexcept {
+[[nodiscard]] constexpr std::uint64_t quantized_payload_bytes(
+    std::uint32_t version = quantized_format_version<typename Q::requantizer_type>) noexcept {
+    // Per unit: the bias, the weight scale (version 1) and the multiplier.
+    const std::uint64_t unit_bytes =
+        4 + (file_has_weight_scales(version) ? 4 : 0) + multiplier_bytes<typename Q::requantizer_type>;
     std::uint64_t bytes = 8;  // the input's qparams
     ctnn::detail::static_for<Q::layer_count>([&](auto i) {
         using L = typename Q::template layer_type<i>;
-        bytes += 16 +
-                 L::output_size * (8 + multiplier_bytes<typename Q::requantizer_type>)+L::output_size * L::input_size +
-                 (L::has_lookup_table ? 256 : 0);
+        bytes += 16 + L::output_size * unit_bytes + L::output_size * L::input_size + (L::has_lookup_table ? 256 : 0);
     });
     return bytes;
 }
 
+/// The layout of a file of format `version` for the quantized network `Q`: version 1, or with a requantizer that
+/// keeps no weight scales also version 2 (what save() writes).
+template <QuantizedNetworkType Q>
+[[nodiscard]] weights_layout quantized_weights_layout(std::uint32_t version) {
+    using R = typename Q::requantizer_type;
+    weights_layout layout{1,
+                          signature<Q>(),
+                          short_cpp_type(cpp_type<Q>()),
+                          topology<typename Q::network_type>(),
+                          RequantizerSpelling<R>::id(),
+                          quantized_payload_bytes<Q>(version),
+                          "bytes of parameters"};
+    layout.version = version;
+    layout.oldest_version = 1;
+    return layout;
+}
+
+/// The layout of the file save() writes for `Q`.
 template <QuantizedNetworkType Q>
 [[nodiscard]] weights_layout weights_layout_of() {
-    using R = typename Q::requantizer_type;
-    return {1,
-            signature<Q>(),
-            short_cpp_type(cpp_type<Q>()),
-            topology<typename Q::network_type>(),
-            RequantizerSpelling<R>::id(),
-            quantized_payload_bytes<Q>(),
-            "bytes of parameters"};
+    return quantized_weights_layout<Q>(quantized_format_version<typename Q::requantizer_type>);
+}
+
+/// The layout to check a file of format `version` against: its own when `Q` reads that version, otherwise the one
+/// save() writes (whose version check then refuses it).
+template <QuantizedNetworkType Q>
+[[nodiscard]] weights_layout quantized_layout_for_file(std::uint32_t version) {
+    constexpr std::uint32_t newest = quantized_format_version<typename Q::requantizer_type>;
+    return quantized_weights_layout<Q>(version >= 1 && version <= newest ? version : newest);
+}
+
+/// The format version of the weights file `source` when its magic and version can be read, else 0.
+[[nodiscard]] inline std::uint32_t weights_file_version(const weights_source& source) noexcept {
+    const std::span<const std::byte> bytes = source.prefix;
+    if (bytes.size() < 12 || !std::equal(weights_magic.begin(), weights_magic.end(), bytes.begin())) return 0;
+    return read_little_endian<std::uint32_t>(bytes, 8);
+}
+
+/// The most bytes load() must keep of a file for `Q`: its largest layout's (version 1 holds weight scales).
+template <QuantizedNetworkType Q>
+[[nodiscard]] std::uint64_t largest_quantized_file_size() {
+    return quantized_weights_layout<Q>(1).file_size();
 }
 
 /// Writes the parameters of a quantized network, in the file's order.
@@ -157,13 +210,25 @@ inline std::string scale_problem(float scale) {
     return "is " + (std::isnan(scale) ? std::string("NaN") : cpp_literal(scale)) + ", not a positive finite number";
 }
 
+/// Why `m` is no multiplier FixedPointRequantizer::multiplier gives (empty when it is one), as a clause after "is
+/// (q, shift s)": q is 0 with shift 0 (the multiplier below 2^-31), or in 2^30 .. 2^31 - 1 with shift in -31 .. 30.
+/// What a file without weight scales (version 2) is checked by.
+inline std::string multiplier_range_problem(const FixedPointRequantizer::multiplier_type& m) {
+    if (m.multiplier == 0) return m.shift == 0 ? std::string() : ", but a zero multiplier has shift 0";
+    if (m.multiplier < (std::int32_t{1} << 30)) return ", but its Q0.31 fraction q is not 0 or in 2^30 .. 2^31 - 1";
+    if (m.shift < -31 || m.shift > 30) return ", but its shift is outside -31 .. 30";
+    return {};
+}
+
 /// Checks a weights file against the quantized network `Q` and, when it is for `Q` and every value is valid, writes
-/// its parameters to `net`; otherwise leaves `net` as it was.
+/// its parameters to `net`; otherwise leaves `net` as it was. A file of an older version than save() writes is
+/// checked against that version's layout.
 template <QuantizedNetworkType Q>
 Status decode_quantized_weights(Q& net, const weights_source& source) {
     using R = typename Q::requantizer_type;
-    const weights_layout layout = weights_layout_of<Q>();
+    const weights_layout layout = quantized_layout_for_file<Q>(weights_file_version(source));
     if (Status status = check_weights(source, layout); !status) return status;
+    const bool has_scales = file_has_weight_scales(layout.version);
 
     const auto invalid = [&](const std::string& what) {
         return Status(Status::Kind::invalid_parameter, source.name + " holds an invalid parameter: " + what);
@@ -185,6 +250,7 @@ Status decode_quantized_weights(Q& net, const weights_source& source) {
     }
     std::string problem;
     float input_scale = staged->input_qparams().scale;
+    std::vector<float> scales;  // the file's weight scales of one layer, where it holds them
     ctnn::detail::static_for<Q::layer_count>([&](auto i) {
         using L = typename Q::template layer_type<i>;
         using Act = typename L::activation;
@@ -192,7 +258,9 @@ Status decode_quantized_weights(Q& net, const weights_source& source) {
         const std::string where = "layer " + std::to_string(i + 1) + "'s ";
         layer.linear_qparams = in.qparams();
         layer.output_qparams = in.qparams();
-        for (auto& s : layer.weight_scales) s = in.f32();
+        scales.assign(has_scales ? L::output_size : 0, 0.0f);
+        for (float& s : scales) s = in.f32();
+        if constexpr (L::has_weight_scales) std::copy(scales.begin(), scales.end(), layer.weight_scales.begin());
         for (auto& b : layer.bias) b = in.i32();
         for (auto& m : layer.multipliers) in.multiplier(m);
         for (std::size_t o = 0; o < L::output_size; ++o) {
@@ -215,15 +283,21 @@ Status decode_quantized_weights(Q& net, const weights_source& source) {
         }
         for (std::size_t o = 0; o < L::output_size && problem.empty(); ++o) {
             const std::string unit = where + "unit " + std::to_string(o + 1) + "'s ";
-            problem = scale_problem(layer.weight_scales[o]);
-            if (!problem.empty()) {
-                problem = unit + "weight scale " + problem;
-                break;
-            }
-            const auto expected = R::multiplier(input_scale, layer.weight_scales[o], layer.linear_qparams.scale);
-            if (!same_multiplier(layer.multipliers[o], expected)) {
-                problem = unit + "multiplier is " + multiplier_text(layer.multipliers[o]) + ", but its scales give " +
-                          multiplier_text(expected);
+            if (has_scales) {
+                problem = scale_problem(scales[o]);
+                if (!problem.empty()) {
+                    problem = unit + "weight scale " + problem;
+                    break;
+                }
+                const auto expected = R::multiplier(input_scale, scales[o], layer.linear_qparams.scale);
+                if (!same_multiplier(layer.multipliers[o], expected)) {
+                    problem = unit + "multiplier is " + multiplier_text(layer.multipliers[o]) +
+                              ", but its scales give " + multiplier_text(expected);
+                }
+            } else if constexpr (!L::has_weight_scales) {  // only such networks read a file without scales
+                if (std::string range = multiplier_range_problem(layer.multipliers[o]); !range.empty()) {
+                    problem = unit + "multiplier is " + multiplier_text(layer.multipliers[o]) + range;
+                }
             }
         }
         input_scale = layer.output_qparams.scale;
@@ -235,13 +309,15 @@ Status decode_quantized_weights(Q& net, const weights_source& source) {
 
 }  // namespace detail
 
-/// The bytes of a weights file for the quantized network `net` (the layout above).
+/// The bytes of a weights file for the quantized network `net` (the layout above): format version 1 with weight
+/// scales (FloatRequantizer), 2 without (FixedPointRequantizer).
 template <QuantizedNetworkType Q>
 [[nodiscard]] std::vector<std::byte> to_weights_bytes(const Q& net) {
+    constexpr std::uint32_t version = detail::quantized_format_version<typename Q::requantizer_type>;
     const std::string text = signature<Q>();
     std::vector<std::byte> out;
     out.reserve(static_cast<std::size_t>(28 + text.size() + detail::quantized_payload_bytes<Q>() + 4));
-    detail::append_weights_header(out, 1, text, detail::quantized_payload_bytes<Q>());
+    detail::append_weights_header(out, 1, text, detail::quantized_payload_bytes<Q>(), version);
     detail::quantized_writer w(out);
     w.qparams(net.input_qparams());
     ctnn::detail::static_for<Q::layer_count>([&](auto i) {
@@ -249,7 +325,9 @@ template <QuantizedNetworkType Q>
         const auto& layer = net.template layer<i>();
         w.qparams(layer.linear_qparams);
         w.qparams(layer.output_qparams);
-        for (float s : layer.weight_scales) w.f32(s);
+        if constexpr (L::has_weight_scales) {
+            for (float s : layer.weight_scales) w.f32(s);
+        }
         for (std::int32_t b : layer.bias) w.i32(b);
         for (const auto& m : layer.multipliers) w.multiplier(m);
         for (std::size_t o = 0; o < L::output_size; ++o) {
@@ -282,16 +360,18 @@ Status save(const Q& net, const std::filesystem::path& path) {
 }
 
 /// Loads the weights file `path` into the quantized network `net`. The file must have been saved from a quantized
-/// network of the same float topology and requantizer.
+/// network of the same float topology and requantizer (with FixedPointRequantizer: in format version 2, or version 1
+/// with weight scales, which are checked against the multipliers and dropped).
 ///
 /// Ensures: on success, `net`'s parameters are the file's, bit for bit (so is every quantum of its passes); on
 /// failure `net` is unchanged and the Status says why: as for a float network (file_not_found, unreadable,
-/// not_a_weights_file, unsupported_version, scalar_type_mismatch (a float network's file), topology_mismatch (another
-/// topology or requantizer), parameter_count_mismatch, truncated, checksum_mismatch), or invalid_parameter.
+/// not_a_weights_file, unsupported_version (also a version 2 file for a network with FloatRequantizer),
+/// scalar_type_mismatch (a float network's file), topology_mismatch (another topology or requantizer),
+/// parameter_count_mismatch, truncated, checksum_mismatch), or invalid_parameter.
 template <QuantizedNetworkType Q>
 Status load(Q& net, const std::filesystem::path& path) {
     return detail::load_weights_file(
-        path, detail::weights_layout_of<Q>().file_size(),
+        path, detail::largest_quantized_file_size<Q>(),
         [&](const detail::weights_source& source) { return detail::decode_quantized_weights(net, source); });
 }
 

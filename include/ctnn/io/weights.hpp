@@ -5,11 +5,14 @@
 /// file, checked against the network's type on loading. Hosted only.
 ///
 /// File layout, format version 1. Every integer is little-endian whatever the host; every
-/// parameter is an IEEE 754 binary32 (float) or binary64 (double), little-endian.
+/// parameter is an IEEE 754 binary32 (float) or binary64 (double), little-endian. Version 2 has the
+/// same header and differs only in a quantized network's parameters (ctnn/io/quantized_weights.hpp:
+/// a network whose requantizer keeps no weight scales, FixedPointRequantizer's).
 ///
 ///     offset     size  field
 ///     0          8     magic bytes "CTNN\0WTS" (43 54 4E 4E 00 57 54 53)
-///     8          4     format version, u32 (1)
+///     8          4     format version, u32 (1; 2 for a quantized network with
+///                      FixedPointRequantizer)
 ///     12         1     scalar type, u8: 4 = float, 8 = double (the size of one parameter); 1 = a
 ///                      quantized network (ctnn/io/quantized_weights.hpp: P counts bytes); 0x12 =
 ///                      bfloat16 weights, 0x02 = IEEE 754 binary16 (float16) weights
@@ -24,9 +27,10 @@
 ///     28+L+P*S   4     CRC-32 of every byte before it, u32 (IEEE 802.3: reflected polynomial
 ///                      0xEDB88320, initial value and final XOR 0xFFFFFFFF; zlib's crc32)
 ///
-/// A file is accepted only when all of it agrees with the network: magic, version, scalar
-/// type, topology text, parameter count, length and checksum. A failed load leaves the
-/// network untouched: the parameters are decoded into a buffer first.
+/// A file is accepted only when all of it agrees with the network: magic, version (1; a quantized
+/// network with FixedPointRequantizer reads 2 and 1), scalar type, topology text, parameter count,
+/// length and checksum.
+/// A failed load leaves the network untouched: the parameters are decoded into a buffer first.
 
 #include "ctnn/config.hpp"
 
@@ -130,7 +134,8 @@ private:
     return "unknown";
 }
 
-/// The format version save() writes and load() reads.
+/// The format version save() writes and load() reads for every network but a quantized one whose requantizer keeps
+/// no weight scales (ctnn/io/quantized_weights.hpp: version 2, and version 1 still read).
 inline constexpr std::uint32_t weights_format_version = 1;
 
 /// The first 8 bytes of every weights file: "CTNN\0WTS".
@@ -327,7 +332,11 @@ struct weights_layout {
     std::string requantizer;   ///< a quantized network's requantizer id; empty otherwise
     std::uint64_t count = 0;   ///< the count field: parameters, or (count_unit_bytes 1) bytes of parameters
     std::string count_noun;    ///< "parameters" or "bytes of parameters"
-    const Weights16Format* format = nullptr;  ///< a network of 16-bit weights' format; null otherwise
+    const Weights16Format* format = nullptr;         ///< a network of 16-bit weights' format; null otherwise
+    std::uint32_t version = weights_format_version;  ///< bytes 8 to 11: the format version of a file of this layout
+    /// The oldest version the network reads: it reads oldest_version .. version, each older one by its own layout
+    /// (the decoder picks it by the file's version), and messages name that range.
+    std::uint32_t oldest_version = weights_format_version;
 
     /// The size in bytes of the whole file.
     [[nodiscard]] std::uint64_t file_size() const noexcept {
@@ -403,10 +412,18 @@ inline Status check_weights(const weights_source& source, const weights_layout& 
     if (size < 8) return truncated("inside the magic bytes");
     if (size < 12) return truncated("inside the format version");
     const std::uint32_t version = read_little_endian<std::uint32_t>(bytes, 8);
-    if (version != weights_format_version) {
-        return Status(Kind::unsupported_version, name + " has format version " + std::to_string(version) +
-                                                     "; this ctnn reads version " +
-                                                     std::to_string(weights_format_version) + " only");
+    if (version != expected.version) {
+        const std::string readable = expected.oldest_version == expected.version
+                                         ? "version " + std::to_string(expected.version)
+                                         : "versions " + std::to_string(expected.oldest_version) +
+                                               (expected.version == expected.oldest_version + 1 ? " and " : " to ") +
+                                               std::to_string(expected.version);
+        // Only quantized networks with FixedPointRequantizer are saved as version 2: say so to the others.
+        const bool fixed_point_file = version == 2 && expected.version < 2;
+        return Status(Kind::unsupported_version,
+                      name + " has format version " + std::to_string(version) + "; this ctnn reads " + readable +
+                          " only for " + expected.type +
+                          (fixed_point_file ? " (version 2 holds quantized networks with FixedPointRequantizer)" : ""));
     }
     if (size < 20) return truncated("inside the header");
 
@@ -496,13 +513,13 @@ Status decode_weights(Net& net, const weights_source& source) {
     return {};
 }
 
-/// The start of a weights file: magic, version, `scalar_code`, the topology text and the count field.
+/// The start of a weights file: magic, `version`, `scalar_code`, the topology text and the count field.
 inline void append_weights_header(std::vector<std::byte>& out, unsigned scalar_code, std::string_view text,
-                                  std::uint64_t count) {
+                                  std::uint64_t count, std::uint32_t version = weights_format_version) {
     // Byte by byte: where this is inlined into its one caller, GCC 12 at -O2 warns of a range insert into the vector
     // that caller reserved (-Wstringop-overflow, a false positive; tests/unit/quantized_weights_o2_test.cpp).
     for (const std::byte b : weights_magic) out.push_back(b);
-    append_little_endian(out, weights_format_version);
+    append_little_endian(out, version);
     out.push_back(static_cast<std::byte>(scalar_code));
     out.insert(out.end(), 3, std::byte{0});
     append_little_endian(out, static_cast<std::uint32_t>(text.size()));

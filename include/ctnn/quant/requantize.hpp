@@ -8,6 +8,10 @@
 ///   `static std::int32_t apply(acc, multiplier)`             round(acc x s_in s_w / s_out), before
 ///                                                            the zero point; any value beyond
 ///                                                            +-256 may be clamped to +-256
+///   `static constexpr bool keeps_weight_scales` (optional)   whether a layer keeps each unit's
+///                                                            s_w beside its multiplier (without
+///                                                            it: true; see
+///                                                            requantizer_keeps_weight_scales)
 /// ctnn::QuantizedNetwork takes one as a template parameter: FloatRequantizer (PyTorch QNNPACK's, the
 /// default) or FixedPointRequantizer (TensorFlow Lite's, integers only).
 
@@ -32,6 +36,9 @@ namespace ctnn {
 /// stay within a few hundred.
 struct FloatRequantizer {
     using multiplier_type = float;
+    /// Its layers keep s_w, PyTorch's weight scale, beside the float multiplier: 12 bytes a unit with the bias. A
+    /// weights file holds it (format version 1), and loading checks each multiplier against it.
+    static constexpr bool keeps_weight_scales = true;
 
     [[nodiscard]] static constexpr multiplier_type multiplier(float input_scale, float weight_scale,
                                                               float output_scale) noexcept {
@@ -62,6 +69,10 @@ struct FixedPointRequantizer {
         std::int32_t shift = 0;       // m = q 2^(shift - 31)
         friend constexpr bool operator==(const multiplier_type&, const multiplier_type&) = default;
     };
+    /// Its layers keep no s_w: per unit the bias, q and shift, 12 bytes (CMSIS-NN's per-channel bias, multiplier and
+    /// shift). apply reads the multiplier alone, and a weights file checks q and shift by their ranges (format
+    /// version 2, ctnn/io/quantized_weights.hpp).
+    static constexpr bool keeps_weight_scales = false;
 
     [[nodiscard]] static multiplier_type multiplier(float input_scale, float weight_scale,
                                                     float output_scale) noexcept {
@@ -99,5 +110,17 @@ struct FixedPointRequantizer {
         return static_cast<std::int32_t>(result > 256 ? 256 : (result < -256 ? -256 : result));
     }
 };
+
+/// Whether a quantized layer with `Requantizer` keeps each unit's weight scale s_w, which no forward pass reads:
+/// Requantizer::keeps_weight_scales, or true for a requantizer that does not declare it. FloatRequantizer keeps them,
+/// FixedPointRequantizer does not.
+template <class Requantizer>
+inline constexpr bool requantizer_keeps_weight_scales = [] {
+    if constexpr (requires { Requantizer::keeps_weight_scales; }) {
+        return static_cast<bool>(Requantizer::keeps_weight_scales);
+    } else {
+        return true;
+    }
+}();
 
 }  // namespace ctnn
