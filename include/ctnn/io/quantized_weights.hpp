@@ -250,7 +250,15 @@ Status decode_quantized_weights(Q& net, const weights_source& source) {
     }
     std::string problem;
     float input_scale = staged->input_qparams().scale;
-    std::vector<float> scales;  // the file's weight scales of one layer, where it holds them
+    // The file's weight scales of one layer, where it holds them: room for the widest layer's, made once (GCC 12 at
+    // -O2 warned of an overflow, a false positive, in a vector assigned each layer's count).
+    constexpr std::size_t widest = [] {
+        std::size_t units = 0;
+        ctnn::detail::static_for<Q::layer_count>(
+            [&](auto i) { units = std::max(units, Q::template layer_type<i>::output_size); });
+        return units;
+    }();
+    std::vector<float> scales(has_scales ? widest : 0);
     ctnn::detail::static_for<Q::layer_count>([&](auto i) {
         using L = typename Q::template layer_type<i>;
         using Act = typename L::activation;
@@ -258,9 +266,12 @@ Status decode_quantized_weights(Q& net, const weights_source& source) {
         const std::string where = "layer " + std::to_string(i + 1) + "'s ";
         layer.linear_qparams = in.qparams();
         layer.output_qparams = in.qparams();
-        scales.assign(has_scales ? L::output_size : 0, 0.0f);
-        for (float& s : scales) s = in.f32();
-        if constexpr (L::has_weight_scales) std::copy(scales.begin(), scales.end(), layer.weight_scales.begin());
+        if (has_scales) {
+            for (std::size_t o = 0; o < L::output_size; ++o) scales[o] = in.f32();
+        }
+        if constexpr (L::has_weight_scales) {
+            std::copy(scales.begin(), scales.begin() + L::output_size, layer.weight_scales.begin());
+        }
         for (auto& b : layer.bias) b = in.i32();
         for (auto& m : layer.multipliers) in.multiplier(m);
         for (std::size_t o = 0; o < L::output_size; ++o) {

@@ -420,10 +420,12 @@ inline Status check_weights(const weights_source& source, const weights_layout& 
                                                std::to_string(expected.version);
         // Only quantized networks with FixedPointRequantizer are saved as version 2: say so to the others.
         const bool fixed_point_file = version == 2 && expected.version < 2;
-        return Status(Kind::unsupported_version,
-                      name + " has format version " + std::to_string(version) + "; this ctnn reads " + readable +
-                          " only for " + expected.type +
-                          (fixed_point_file ? " (version 2 holds quantized networks with FixedPointRequantizer)" : ""));
+        return Status(
+            Kind::unsupported_version,
+            name + " has format version " + std::to_string(version) + "; this ctnn reads " + readable + " only for " +
+                expected.type +
+                (fixed_point_file ? " (version 2 holds quantized networks with FixedPointRequantizer: load it into one)"
+                                  : ""));
     }
     if (size < 20) return truncated("inside the header");
 
