@@ -411,7 +411,7 @@ TEST_CASE("A quantized network's file of a version its requantizer does not read
     CHECK(message ==
           "q.ctnn has format version 2; this ctnn reads version 1 only for ctnn::QuantizedNetwork<Network<float, "
           "Input<3>, Dense<5, Tanh>, Dense<4, Linear>, Dense<1, Sigmoid>>, FloatRequantizer> (version 2 holds "
-          "quantized networks with FixedPointRequantizer)");
+          "quantized networks with FixedPointRequantizer: load it into one)");
 
     SECTION("a float network refuses version 2 alike") {
         TanhNet net;
