@@ -382,10 +382,12 @@ public:
     /// Every parameter equal (see quantized_dense_layer's ==).
     friend constexpr bool operator==(const QuantizedNetwork&, const QuantizedNetwork&) = default;
 
+    /// The most output units of a layer.
+    static constexpr std::size_t max_units = list::max_output;
+
 private:
     // A layer's quanta per sample in the batch pass: whole 4-byte words, as the int8 kernels' rows.
     static constexpr std::size_t row_bytes = (list::max_width + 3) / 4 * 4;
-    static constexpr std::size_t max_units = list::max_output;
 
 public:
     /// Samples the batch forward takes through each layer at once: as many as keep their quanta (two rows of the

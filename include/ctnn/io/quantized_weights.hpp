@@ -252,13 +252,7 @@ Status decode_quantized_weights(Q& net, const weights_source& source) {
     float input_scale = staged->input_qparams().scale;
     // The file's weight scales of one layer, where it holds them: room for the widest layer's, made once (GCC 12 at
     // -O2 warned of an overflow, a false positive, in a vector assigned each layer's count).
-    constexpr std::size_t widest = [] {
-        std::size_t units = 0;
-        ctnn::detail::static_for<Q::layer_count>(
-            [&](auto i) { units = std::max(units, Q::template layer_type<i>::output_size); });
-        return units;
-    }();
-    std::vector<float> scales(has_scales ? widest : 0);
+    std::vector<float> scales(has_scales ? Q::max_units : 0);
     ctnn::detail::static_for<Q::layer_count>([&](auto i) {
         using L = typename Q::template layer_type<i>;
         using Act = typename L::activation;
