@@ -13,6 +13,7 @@
 #include "ctnn/config.hpp"
 #include "ctnn/detail/static_for.hpp"
 #include "ctnn/quant/calibration.hpp"
+#include "ctnn/quant/int8_weights.hpp"
 #include "ctnn/quant/observer.hpp"
 #include "ctnn/quant/qparams.hpp"
 #include "ctnn/quant/requantize.hpp"
@@ -100,8 +101,10 @@ struct quantized_dense_layer {
     QuantizationParams linear_qparams{};
     /// The quantization of the layer's output: linear_qparams, or Tanh's and Sigmoid's fixed ones.
     QuantizationParams output_qparams{};
-    /// Out rows of row_stride int8 weights, output-major: w[o][i] at o * row_stride + i.
-    std::array<std::int8_t, Out * row_stride> weights{};
+    /// The int8 weights, weights(o, i) for o < Out and i < row_stride (zero from In on), stored in the layout the
+    /// int8 kernel of Arch reads fastest (simd::int8_layout_of<Arch>: rows, or groups of 4 inputs interleaved across
+    /// outputs with AVX-512 VNNI); Out x row_stride bytes in either.
+    int8_weight_matrix<Out, In, simd::int8_layout_of<Arch>> weights{};
     /// Tanh and Sigmoid: the output quantum of each linear quantum.
     [[no_unique_address]] std::conditional_t<has_lookup_table, std::array<std::uint8_t, 256>, no_lookup_table>
         lookup_table{};
@@ -120,7 +123,7 @@ struct quantized_dense_layer {
     /// output quanta to `y` (the same values without a lookup table; `linear` may be `y` then).
     void forward(const std::uint8_t* x, std::uint8_t* linear, std::uint8_t* y) const noexcept {
         std::array<std::int32_t, Out> acc = bias;
-        simd::int8_matvec<Arch, Out, In, row_stride>(x, weights.data(), acc.data());
+        simd::int8_matvec<Arch, Out, In, row_stride, decltype(weights)::layout>(x, weights.data(), acc.data());
         requantize(acc.data(), linear, y);
     }
 
@@ -131,7 +134,7 @@ struct quantized_dense_layer {
     void forward_batch(const std::uint8_t* x, std::size_t samples, std::uint8_t* linear, std::uint8_t* y,
                        std::int32_t* acc) const noexcept {
         for (std::size_t s = 0; s < samples; ++s) std::copy(bias.begin(), bias.end(), acc + s * Out);
-        simd::int8_batch_matvec<Arch, Out, In, row_stride>(x, weights.data(), acc, samples);
+        simd::int8_batch_matvec<Arch, Out, In, row_stride, decltype(weights)::layout>(x, weights.data(), acc, samples);
         for (std::size_t s = 0; s < samples; ++s) requantize(acc + s * Out, linear + s * OutStride, y + s * OutStride);
     }
 
@@ -492,7 +495,7 @@ QuantizedNetwork<Net, Requantizer>::QuantizedNetwork(const Net& net, const Calib
             std::int64_t row_sum = 0;
             for (std::size_t k = 0; k < Q::input_size; ++k) {
                 const std::int8_t w = quantize_weight(weight(k), scale);
-                q.weights[o * Q::row_stride + k] = w;
+                q.weights.set(o, k, w);
                 row_sum += w;
             }
             // QuantizeBias (quant_utils.h): quantize_per_channel(bias, double(s_w) * s_in, 0, qint32),

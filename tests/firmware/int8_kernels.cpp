@@ -12,7 +12,7 @@
 
 int main() {
     using Arch = ctnn::simd::scalar_arch;
-    const int8_checks::options options{.max_samples = 5, .slacks = {0, 3, 0}, .slack_count = 2};
+    const int8_checks::options options{.max_samples = 5, .slacks = {0, 3, 0}, .slack_count = 2, .interleaved = false};
     int8_checks::result r;
     for (const auto fill : {int8_checks::Fill::random, int8_checks::Fill::max_times_max,
                             int8_checks::Fill::max_times_min, int8_checks::Fill::edges})

@@ -111,8 +111,7 @@ Q patterned_quantized_network(float shift, bool specials) {
             layer.multipliers[o] = R::multiplier(in_scale, weight_scale, layer.linear_qparams.scale);
             for (std::size_t k = 0; k < L::input_size; ++k) {
                 const int pattern = static_cast<int>((o * L::input_size + k) * 37 % 256) - 128;
-                layer.weights[o * L::row_stride + k] =
-                    static_cast<std::int8_t>(specials ? (k % 2 == 0 ? -128 : 127) : pattern);
+                layer.weights.set(o, k, static_cast<std::int8_t>(specials ? (k % 2 == 0 ? -128 : 127) : pattern));
             }
         }
         in_scale = layer.output_qparams.scale;

@@ -122,8 +122,8 @@ int run(int argc, char** argv) {
         for (std::size_t o = 0; o < L::output_size; ++o) {
             long long row_sum = 0;
             for (std::size_t k = 0; k < L::input_size; ++k) {
-                weights.push_back(layer.weights[o * L::row_stride + k]);
-                row_sum += layer.weights[o * L::row_stride + k];
+                weights.push_back(layer.weights(o, k));
+                row_sum += layer.weights(o, k);
             }
             bias.push_back(layer.bias[o] + static_cast<long long>(z_in) * row_sum);
         }

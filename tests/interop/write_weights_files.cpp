@@ -125,7 +125,7 @@ void fields(std::FILE* out, const Q& q, Scales scales) {
         }
         std::vector<int> w;
         for (std::size_t o = 0; o < L::output_size; ++o) {
-            for (std::size_t k = 0; k < L::input_size; ++k) w.push_back(layer.weights[o * L::row_stride + k]);
+            for (std::size_t k = 0; k < L::input_size; ++k) w.push_back(layer.weights(o, k));
         }
         line(out, at + "weights", w, [](int v) { return v; });
         if constexpr (L::has_lookup_table)

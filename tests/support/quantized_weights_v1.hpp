@@ -52,7 +52,7 @@ std::vector<std::byte> version_1_weights_bytes(const Q& q, ScaleOf scale_of) {
         }
         for (std::size_t o = 0; o < L::output_size; ++o) {
             for (std::size_t k = 0; k < L::input_size; ++k) {
-                payload.push_back(static_cast<std::byte>(layer.weights[o * L::row_stride + k]));
+                payload.push_back(static_cast<std::byte>(layer.weights(o, k)));
             }
         }
         if constexpr (L::has_lookup_table) {

@@ -214,7 +214,7 @@ Counts check_against_reference(const Net& net, const ctnn::Calibration<Net>& cal
             REQUIRE(layer.multipliers[o] == r.multipliers[o]);
             long long row_sum = 0;
             for (std::size_t j = 0; j < layer.row_stride; ++j) {
-                const long w = layer.weights[o * layer.row_stride + j];
+                const long w = layer.weights(o, j);
                 REQUIRE(w == (j < r.in ? r.weights[o * r.in + j] : 0));  // padding zero
                 row_sum += w;
                 counts.weights_at_minus_128 += w == -128;

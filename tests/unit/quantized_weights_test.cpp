@@ -203,7 +203,7 @@ TEMPLATE_TEST_CASE("A quantized network's file holds its header and every parame
         }
         CHECK(u32_at(bytes, at.biases(1, 4) + 4 * o) == static_cast<std::uint32_t>(l1.bias[o]));
         for (std::size_t k = 0; k < 5; ++k) {
-            CHECK(bytes[at.weights(1, 4) + o * 5 + k] == static_cast<std::byte>(l1.weights[o * 8 + k]));
+            CHECK(bytes[at.weights(1, 4) + o * 5 + k] == static_cast<std::byte>(l1.weights(o, k)));
         }
     }
     const auto& m = q.template layer<2>().multipliers[0];
@@ -557,7 +557,7 @@ TEMPLATE_TEST_CASE("A quantized network exports as a header of its exact paramet
     for (std::size_t o = 0; o < 4; ++o) {
         rows += "       ";
         for (std::size_t k = 0; k < 8; ++k) {
-            const int w = l.weights[o * 8 + k];
+            const int w = l.weights(o, k);
             char item[16];
             std::snprintf(item, sizeof item, " %s0x%x,", w < 0 ? "-" : "", static_cast<unsigned>(w < 0 ? -w : w));
             rows += item;

@@ -298,9 +298,12 @@ template <QuantizedNetworkType Q>
         out += "    .multipliers = {{\n" + detail::braced_items(layer.multipliers, multiplier) + "    }},\n";
         out += "    .linear_qparams = " + detail::qparams_literal(layer.linear_qparams) + ",\n";
         out += "    .output_qparams = " + detail::qparams_literal(layer.output_qparams) + ",\n";
+        // As rows whatever the layout of this arch: the header's int8_weight_matrix puts them in the layout of the
+        // arch it is compiled for.
         out += "    .weights = {{\n";
+        const auto rows = layer.weights.rows();
         for (std::size_t o = 0; o < L::output_size; ++o) {
-            const auto row = std::span(layer.weights).subspan(o * L::row_stride, L::row_stride);
+            const auto row = std::span(rows).subspan(o * L::row_stride, L::row_stride);
             out += detail::braced_items(row, [](std::int8_t w) { return detail::hex_literal(w); });
         }
         out += "    }},\n";

@@ -270,7 +270,7 @@ Status decode_quantized_weights(Q& net, const weights_source& source) {
         for (auto& m : layer.multipliers) in.multiplier(m);
         for (std::size_t o = 0; o < L::output_size; ++o) {
             for (std::size_t k = 0; k < L::input_size; ++k) {
-                layer.weights[o * L::row_stride + k] = static_cast<std::int8_t>(in.u8());
+                layer.weights.set(o, k, static_cast<std::int8_t>(in.u8()));
             }
         }
         if constexpr (L::has_lookup_table) {
@@ -337,7 +337,7 @@ template <QuantizedNetworkType Q>
         for (const auto& m : layer.multipliers) w.multiplier(m);
         for (std::size_t o = 0; o < L::output_size; ++o) {
             for (std::size_t k = 0; k < L::input_size; ++k) {
-                w.u8(static_cast<std::uint8_t>(layer.weights[o * L::row_stride + k]));
+                w.u8(static_cast<std::uint8_t>(layer.weights(o, k)));
             }
         }
         if constexpr (L::has_lookup_table) {

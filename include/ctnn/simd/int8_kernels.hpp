@@ -37,8 +37,10 @@
 #include "ctnn/simd/arch.hpp"
 #include "ctnn/simd/int8_armv7m.hpp"
 #include "ctnn/simd/int8_dsp.hpp"
+#include "ctnn/simd/int8_layout.hpp"
 #include "ctnn/simd/int8_neon.hpp"
 #include "ctnn/simd/int8_x86.hpp"
+#include "ctnn/simd/int8_x86_interleaved.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -236,48 +238,76 @@ constexpr auto int8_policy_for() noexcept {
 
 }  // namespace detail
 
-/// The reference: acc[o] += sum_{i < In} x[i] * w[o * Stride + i] for o < Out, one product at a
-/// time in int32. `x`: In activations; `w`: Out rows of Stride bytes; `acc`: Out sums.
-template <std::size_t Out, std::size_t In, std::size_t Stride>
+/// The reference: acc[o] += sum_{i < In} x[i] * w[o][i] for o < Out, one product at a time in int32. `x`: In
+/// activations; `w`: Out x Stride weights in `Layout` (simd/int8_layout.hpp); `acc`: Out sums.
+template <std::size_t Out, std::size_t In, std::size_t Stride, int8_layout Layout = int8_layout::rows>
 inline void int8_matvec_portable(const std::uint8_t* x, const std::int8_t* w, std::int32_t* acc) noexcept {
     static_assert(detail::int8_shape_ok<Out, In, Stride>());
-    for (std::size_t o = 0; o < Out; ++o) {
-        std::int32_t sum = 0;
-        // Pointers, the end of x as the bound, and the test at the bottom (In >= 1): on cores without SIMD
-        // (Cortex-M3) two loads, a multiply-add, a compare and a branch per product also at -Os, which neither
-        // rotates a loop nor gives an index up for a pointer's increment.
-        const std::int8_t* row = w + o * Stride;
-        const std::uint8_t* xi = x;
-        do {
-            sum += static_cast<std::int32_t>(*xi) * static_cast<std::int32_t>(*row);
-            ++row;
-        } while (++xi != x + In);
-        acc[o] += sum;
+    if constexpr (Layout == int8_layout::rows) {
+        for (std::size_t o = 0; o < Out; ++o) {
+            std::int32_t sum = 0;
+            // Pointers, the end of x as the bound, and the test at the bottom (In >= 1): on cores without SIMD
+            // (Cortex-M3) two loads, a multiply-add, a compare and a branch per product also at -Os, which neither
+            // rotates a loop nor gives an index up for a pointer's increment.
+            const std::int8_t* row = w + o * Stride;
+            const std::uint8_t* xi = x;
+            do {
+                sum += static_cast<std::int32_t>(*xi) * static_cast<std::int32_t>(*row);
+                ++row;
+            } while (++xi != x + In);
+            acc[o] += sum;
+        }
+    } else {
+        for (std::size_t o = 0; o < Out; ++o) {
+            std::int32_t sum = 0;
+            for (std::size_t i = 0; i < In; ++i)
+                sum += static_cast<std::int32_t>(x[i]) *
+                       static_cast<std::int32_t>(w[int8_weight_index<Layout, Out, Stride>(o, i)]);
+            acc[o] += sum;
+        }
     }
 }
 
 /// The reference for `samples` samples: int8_matvec_portable on each, sample s reading its In
 /// activations at x + s * Stride and adding to acc[s * Out .. s * Out + Out-1].
-template <std::size_t Out, std::size_t In, std::size_t Stride>
+template <std::size_t Out, std::size_t In, std::size_t Stride, int8_layout Layout = int8_layout::rows>
 inline void int8_batch_matvec_portable(const std::uint8_t* x, const std::int8_t* w, std::int32_t* acc,
                                        std::size_t samples) noexcept {
-    for (std::size_t s = 0; s < samples; ++s) int8_matvec_portable<Out, In, Stride>(x + s * Stride, w, acc + s * Out);
+    for (std::size_t s = 0; s < samples; ++s)
+        int8_matvec_portable<Out, In, Stride, Layout>(x + s * Stride, w, acc + s * Out);
 }
+
+/// The layout of the weights that `int8_matvec<Arch>` reads fastest, in which a quantized layer on `Arch` stores
+/// them: interleaved_4 with AVX-512 VNNI (no horizontal sums, one sequential stream), rows elsewhere.
+template <class Arch>
+inline constexpr int8_layout int8_layout_of =
+#if CTNN_INT8_AVX512VNNI
+    std::is_base_of_v<xsimd::avx512f, Arch> ? int8_layout::interleaved_4 :
+#endif
+                                            int8_layout::rows;
 
 /// True when `int8_matvec<Arch>` runs an instruction set's kernel rather than the portable loop.
 template <class Arch>
 inline constexpr bool has_int8_kernel = !std::is_void_v<detail::int8_policy<Arch>>;
 
-/// acc[o] += sum_{i < In} x[i] * w[o * Stride + i] for o < Out, exactly, with the instruction set
-/// of `Arch` (the file comment lists them; the portable loop where there is none).
-/// `x`: In activations (uint8, any alignment); `w`: Out weight rows (int8) of Stride bytes, Stride
-/// a multiple of 4 (any alignment); `acc`: Out int32 sums, added to.
-template <class Arch, std::size_t Out, std::size_t In, std::size_t Stride>
+/// acc[o] += sum_{i < In} x[i] * w[o][i] for o < Out, exactly, with the instruction set of `Arch` (the file
+/// comment lists them; the portable loop where there is none, or where `Layout` is not int8_layout_of<Arch>).
+/// `x`: In activations (uint8, any alignment); `w`: Out x Stride weights (int8) in `Layout` (simd/int8_layout.hpp),
+/// Stride a multiple of 4 (any alignment); `acc`: Out int32 sums, added to.
+template <class Arch, std::size_t Out, std::size_t In, std::size_t Stride, int8_layout Layout = int8_layout::rows>
 inline void int8_matvec(const std::uint8_t* x, const std::int8_t* w, std::int32_t* acc) noexcept {
     static_assert(is_arch<Arch>, "ctnn::simd::int8_matvec: Arch is an arch tag");
     static_assert(detail::int8_shape_ok<Out, In, Stride>());
     using P = typename decltype(detail::int8_policy_for<Arch, In>())::type;
-    if constexpr (std::is_void_v<P>) {
+    if constexpr (Layout != int8_layout::rows) {
+#if CTNN_INT8_AVX512VNNI
+        if constexpr (Layout == int8_layout_of<Arch>) {
+            using K = detail::int8_avx512vnni_interleaved;
+            K::samples<Out, In, 1, K::rows_registers>(x, Stride, w, acc, Out);
+        } else
+#endif
+            int8_matvec_portable<Out, In, Stride, Layout>(x, w, acc);
+    } else if constexpr (std::is_void_v<P>) {
         int8_matvec_portable<Out, In, Stride>(x, w, acc);
     } else {
         detail::int8_samples<P, Out, In, Stride, 1, P::rows>(x, Stride, w, acc);
@@ -286,15 +316,34 @@ inline void int8_matvec(const std::uint8_t* x, const std::int8_t* w, std::int32_
 
 /// int8_matvec on `samples` samples: sample s reads its In activations at x + s * Stride (rows of
 /// Stride bytes) and adds to acc[s * Out .. s * Out + Out-1]. Register-blocked over samples and
-/// outputs (P::tile_samples x P::tile_rows sums in registers), so each loaded weight serves
+/// outputs (a few samples' sums of a few outputs in registers), so each loaded weight serves
 /// several samples and each loaded activation several outputs.
-template <class Arch, std::size_t Out, std::size_t In, std::size_t Stride>
+template <class Arch, std::size_t Out, std::size_t In, std::size_t Stride, int8_layout Layout = int8_layout::rows>
 inline void int8_batch_matvec(const std::uint8_t* x, const std::int8_t* w, std::int32_t* acc,
                               std::size_t samples) noexcept {
     static_assert(is_arch<Arch>, "ctnn::simd::int8_batch_matvec: Arch is an arch tag");
     static_assert(detail::int8_shape_ok<Out, In, Stride>());
     using P = typename decltype(detail::int8_policy_for<Arch, In>())::type;
-    if constexpr (std::is_void_v<P>) {
+    if constexpr (Layout != int8_layout::rows) {
+#if CTNN_INT8_AVX512VNNI
+        if constexpr (Layout == int8_layout_of<Arch>) {
+            using K = detail::int8_avx512vnni_interleaved;
+            constexpr std::size_t tile = K::tile_samples;
+            std::size_t s = 0;
+            for (; s + tile <= samples; s += tile)
+                K::samples<Out, In, tile, K::tile_registers>(x + s * Stride, Stride, w, acc + s * Out, Out);
+            [&]<std::size_t... N>(std::index_sequence<N...>) {
+                const std::size_t left = samples - s;
+                ((left == N + 1
+                      ? K::samples<Out, In, N + 1, K::tile_registers>(x + s * Stride, Stride, w, acc + s * Out, Out)
+                      : void()),
+                 ...);
+            }
+            (std::make_index_sequence<tile - 1>{});
+        } else
+#endif
+            int8_batch_matvec_portable<Out, In, Stride, Layout>(x, w, acc, samples);
+    } else if constexpr (std::is_void_v<P>) {
         int8_batch_matvec_portable<Out, In, Stride>(x, w, acc, samples);
     } else {
         constexpr std::size_t tile = P::tile_samples;
