@@ -224,7 +224,8 @@ struct quantized_layers_of<Net, Requantizer, std::index_sequence<I...>> {
 /// rows padded to 4 bytes; per unit an int32 bias and the multiplier, with FloatRequantizer also the
 /// float weight scale: 12 bytes either way; per layer two qparams and Tanh's or Sigmoid's 256-byte
 /// table; and the input's qparams). No heap; trivially copyable. Default-constructed: every parameter
-/// zero, every scale 1.
+/// zero (weight scales too), every qparams' scale 1: io::save refuses it (invalid_parameter) where a layer keeps weight
+/// scales (FloatRequantizer) or uses Tanh or Sigmoid (whose output qparams are fixed).
 template <class Net, class Requantizer = FloatRequantizer>
 class QuantizedNetwork {
     static_assert(std::is_same_v<typename Net::value_type, float>,

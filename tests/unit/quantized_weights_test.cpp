@@ -1,7 +1,8 @@
 // Tests of ctnn/io/quantized_weights.hpp and of export_header for quantized networks: the weights file's layout (format
 // version 1 with weight scales, version 2 without), its round trip (every parameter and every quantum of a pass the
 // same), version-1 files of networks that keep no scales, every way a load can fail (each leaving the network
-// unchanged), and the exported header's text.
+// unchanged), save and export_header refusing every network whose values load refuses
+// (ctnn/io/quantized_parameters.hpp; nothing written), and the exported header's text.
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/export.hpp>
@@ -18,8 +19,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <limits>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -364,6 +367,185 @@ TEMPLATE_TEST_CASE(
             reseal(zero);
             CHECK_THAT(load_expecting(other, zero, Kind::invalid_parameter),
                        Catch::Contains(unit + "0, shift 5), but a zero multiplier has shift 0"));
+        }
+    }
+}
+
+namespace {
+
+/// The names of the files in `dir`.
+std::set<std::string> file_names(const std::filesystem::path& dir) {
+    std::set<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) names.insert(entry.path().filename().string());
+    return names;
+}
+
+/// Checks that save() and export_header() refuse `bad` with invalid_parameter and the clause `what`, writing nothing (a
+/// new path stays absent, an existing file keeps its bytes, no temporary is left), and that load() refuses the bytes
+/// to_weights_bytes gives for `bad` with the same clause, leaving `valid` (a network of the same type) unchanged.
+template <class Q>
+void check_refused(const Q& bad, const Q& valid, const std::string& what) {
+    INFO(what);
+    TemporaryDirectory dir;
+    const std::vector<std::byte> old_file = io::to_weights_bytes(valid);
+    const std::string old_header = "// an earlier export\n";
+    write_bytes(dir / "old.ctnn", old_file);
+    write_bytes(dir / "old.hpp", std::as_bytes(std::span(old_header)));
+    const std::set<std::string> before = file_names(dir.path());
+
+    const auto expect = [&](const io::Status& status, const std::string& message) {
+        INFO(status.message());
+        CHECK(!status);
+        CHECK(status.kind() == Kind::invalid_parameter);
+        CHECK(status.message() == message);
+    };
+    const std::string holds = ": the network holds an invalid parameter: " + what;
+    expect(io::save(bad, dir / "q.ctnn"), "cannot write " + (dir / "q.ctnn").string() + holds);
+    expect(io::save(bad, dir / "old.ctnn"), "cannot write " + (dir / "old.ctnn").string() + holds);
+    expect(io::export_header(bad, dir / "m.hpp", "m"), "cannot export to " + (dir / "m.hpp").string() + holds);
+    expect(io::export_header(bad, dir / "old.hpp", "m"), "cannot export to " + (dir / "old.hpp").string() + holds);
+    CHECK(file_names(dir.path()) == before);
+    CHECK(read_bytes(dir / "old.ctnn") == old_file);
+    CHECK(read_bytes(dir / "old.hpp") == std::vector<std::byte>(std::as_bytes(std::span(old_header)).begin(),
+                                                                std::as_bytes(std::span(old_header)).end()));
+
+    // What save refuses, load refuses, naming the same value.
+    CHECK(load_expecting(valid, io::to_weights_bytes(bad), Kind::invalid_parameter) ==
+          "q.ctnn holds an invalid parameter: " + what);
+
+    // The valid network still saves there, and loads back.
+    REQUIRE(io::save(valid, dir / "q.ctnn"));
+    Q loaded = bad;
+    REQUIRE(io::load(loaded, dir / "q.ctnn"));
+    CHECK(same_object(loaded, valid));
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("Saving or exporting a quantized network that load() would refuse fails with invalid_parameter",
+                   "[io][quantized][errors][export]", FloatRequantizer, FixedPointRequantizer) {
+    using Q = QuantizedNetwork<TanhNet, TestType>;
+    const Q q = quantized_network<TestType, TanhNet>(67);
+    // `q` with one value changed by `edit`, refused with the clause `what`.
+    const auto refused = [&](const std::function<void(Q&)>& edit, const std::string& what) {
+        Q bad = q;
+        edit(bad);
+        check_refused(bad, q, what);
+    };
+    const auto literal = [](float v) { return io::detail::cpp_literal(v); };
+    constexpr float inf = std::numeric_limits<float>::infinity();
+    const std::string not_a_scale = ", not a positive finite number";
+
+    SECTION("a default-constructed network") {
+        // Tanh's fixed output qparams come first, before any weight scale.
+        check_refused(Q{}, q, "layer 1's output qparams are (1.0f, 0), not its activation's (0.0078125f, 128)");
+        if constexpr (std::is_same_v<TestType, FloatRequantizer>) {
+            const auto relu = quantized_network<TestType, ReluNet>(68);
+            check_refused(QuantizedNetwork<ReluNet, TestType>{}, relu,
+                          "layer 1's unit 1's weight scale is 0.0f, not a positive finite number");
+        }
+    }
+    SECTION("a scale that is zero, negative, infinite or NaN") {
+        refused([](Q& n) { n.input_qparams().scale = 0.0f; }, "the input's scale is 0.0f" + not_a_scale);
+        refused([](Q& n) { n.input_qparams().scale = -0.5f; }, "the input's scale is -0.5f" + not_a_scale);
+        refused([&](Q& n) { n.template layer<1>().linear_qparams.scale = inf; },
+                "layer 2's linear scale is " + literal(inf) + not_a_scale);
+        refused([](Q& n) { n.template layer<1>().linear_qparams.scale = std::numeric_limits<float>::quiet_NaN(); },
+                "layer 2's linear scale is NaN" + not_a_scale);
+        refused([](Q& n) { n.template layer<2>().output_qparams.scale = -0.0f; },
+                "layer 3's output scale is -0.0f" + not_a_scale);
+        if constexpr (std::is_same_v<TestType, FloatRequantizer>) {
+            refused([](Q& n) { n.template layer<0>().weight_scales[2] = 0.0f; },
+                    "layer 1's unit 3's weight scale is 0.0f" + not_a_scale);
+            refused([&](Q& n) { n.template layer<2>().weight_scales[0] = -inf; },
+                    "layer 3's unit 1's weight scale is " + literal(-inf) + not_a_scale);
+        }
+    }
+    SECTION("a zero point outside 0 .. 255") {
+        refused([](Q& n) { n.input_qparams().zero_point = 256; }, "the input's zero point is 256, outside 0 .. 255");
+        refused([](Q& n) { n.input_qparams().zero_point = -1; }, "the input's zero point is -1, outside 0 .. 255");
+        refused([](Q& n) { n.template layer<1>().linear_qparams.zero_point = 300; },
+                "layer 2's linear zero point is 300, outside 0 .. 255");
+        refused([](Q& n) { n.template layer<0>().output_qparams.zero_point = 1000; },
+                "layer 1's output zero point is 1000, outside 0 .. 255");
+    }
+    SECTION("output qparams other than the activation's") {
+        refused([](Q& n) { n.template layer<0>().output_qparams.zero_point = 127; },  // Tanh: 2/256 and 128
+                "layer 1's output qparams are (0.0078125f, 127), not its activation's (0.0078125f, 128)");
+        refused([](Q& n) { n.template layer<2>().output_qparams.scale = 1.0f / 128.0f; },  // Sigmoid: 1/256 and 0
+                "layer 3's output qparams are (0.0078125f, 0), not its activation's (0.00390625f, 0)");
+        const QuantizationParams linear = q.template layer<1>().linear_qparams;  // Linear: its linear qparams
+        const std::int32_t other = (linear.zero_point + 1) % 256;
+        refused([&](Q& n) { n.template layer<1>().output_qparams.zero_point = other; },
+                "layer 2's output qparams are (" + literal(linear.scale) + ", " + std::to_string(other) +
+                    "), not its activation's (" + literal(linear.scale) + ", " + std::to_string(linear.zero_point) +
+                    ")");
+    }
+    if constexpr (std::is_same_v<TestType, FloatRequantizer>) {
+        SECTION("a multiplier that its scales do not give") {
+            const float m = q.template layer<1>().multipliers[1];
+            const float next = std::nextafter(m, inf);
+            refused([&](Q& n) { n.template layer<1>().multipliers[1] = next; },
+                    "layer 2's unit 2's multiplier is " + literal(next) + ", but its scales give " + literal(m));
+            // A weight scale that no longer gives its multiplier.
+            const auto& l = q.template layer<2>();
+            const float doubled = 2.0f * l.weight_scales[0];
+            const float given = FloatRequantizer::multiplier(q.template layer<1>().output_qparams.scale, doubled,
+                                                             l.linear_qparams.scale);
+            REQUIRE(given != l.multipliers[0]);
+            refused([&](Q& n) { n.template layer<2>().weight_scales[0] = doubled; },
+                    "layer 3's unit 1's multiplier is " + literal(l.multipliers[0]) + ", but its scales give " +
+                        literal(given));
+        }
+    } else {
+        SECTION("a fixed-point multiplier that FixedPointRequantizer::multiplier cannot give") {
+            const std::int32_t shift = q.template layer<1>().multipliers[1].shift;
+            const auto multiplier = [&](std::int32_t m, std::int32_t s, const std::string& clause) {
+                refused(
+                    [&](Q& n) {
+                        n.template layer<1>().multipliers[1] = {m, s};
+                    },
+                    "layer 2's unit 2's multiplier is (" + std::to_string(m) + ", shift " + std::to_string(s) + ")" +
+                        clause);
+            };
+            const std::string fraction = ", but its Q0.31 fraction q is not 0 or in 2^30 .. 2^31 - 1";
+            multiplier((1 << 30) - 1, shift, fraction);
+            multiplier(-(1 << 30), shift, fraction);
+            multiplier(INT32_MIN, shift, fraction);
+            multiplier(1, shift, fraction);
+            multiplier(1 << 30, 31, ", but its shift is outside -31 .. 30");
+            multiplier(1 << 30, -32, ", but its shift is outside -31 .. 30");
+            multiplier(0, 5, ", but a zero multiplier has shift 0");
+        }
+    }
+}
+
+TEMPLATE_TEST_CASE("Every quantized network whose values are valid saves, loads back and exports",
+                   "[io][quantized][export]", FloatRequantizer, FixedPointRequantizer) {
+    TemporaryDirectory dir;
+    const auto round_trip = [&](const auto& q) {
+        using Q = std::remove_cvref_t<decltype(q)>;
+        const io::Status saved = io::save(q, dir / "q.ctnn");
+        INFO(saved.message());
+        REQUIRE(saved);
+        Q loaded = quantized_network<TestType, typename Q::network_type>(69);
+        REQUIRE(io::load(loaded, dir / "q.ctnn"));
+        CHECK(same_object(loaded, q));
+        REQUIRE(io::export_header(q, dir / "m.hpp", "m"));
+        CHECK(read_bytes(dir / "m.hpp").size() == io::export_header_text(q, "m").size());
+    };
+    round_trip(quantized_network<TestType, TanhNet>(70));
+    round_trip(quantized_network<TestType, ReluNet>(71));
+    if constexpr (std::is_same_v<TestType, FixedPointRequantizer>) {
+        // Without weight scales or a fixed output quantization, a default-constructed network is valid: scales 1, zero
+        // points 0, multipliers (0, shift 0).
+        round_trip(QuantizedNetwork<ReluNet, TestType>{});
+        // The ends of the multiplier's ranges.
+        for (const FixedPointRequantizer::multiplier_type m : {FixedPointRequantizer::multiplier_type{1 << 30, -31},
+                                                               FixedPointRequantizer::multiplier_type{INT32_MAX, 30}}) {
+            auto edited = quantized_network<TestType, TanhNet>(72);
+            edited.template layer<1>().multipliers[1] = m;
+            round_trip(edited);
         }
     }
 }

@@ -72,12 +72,10 @@
 #error "ctnn/io/export.hpp: not available in freestanding builds"
 #endif
 
+#include "ctnn/io/quantized_parameters.hpp"
 #include "ctnn/io/signature.hpp"
 #include "ctnn/io/weights.hpp"
 
-#include <bit>
-#include <charconv>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -128,24 +126,6 @@ inline bool is_namespace_name(std::string_view name) noexcept {
         if (end == std::string_view::npos) return true;
         name.remove_prefix(end + 2);
     }
-}
-
-/// `value` as a C++ literal of type T that reads back bit for bit: the shortest round-trip
-/// decimal (with an `f` suffix for float), or a std::bit_cast for NaN and infinities.
-template <class T>
-std::string cpp_literal(T value) {
-    using U = weights_bits_t<T>;
-    constexpr bool is_float = std::is_same_v<T, float>;
-    if (!std::isfinite(value)) {
-        return std::string("std::bit_cast<") + (is_float ? "float>(std::uint32_t{" : "double>(std::uint64_t{") +
-               std::to_string(std::bit_cast<U>(value)) + "u})";
-    }
-    char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-    std::string text(buffer, result.ptr);
-    if (text.find_first_of(".e") == std::string::npos) text += ".0";  // "1" would be an int, "1f" no literal
-    if (is_float) text += 'f';
-    return text;
 }
 
 }  // namespace detail
@@ -252,7 +232,9 @@ inline std::string multiplier_literal(const FixedPointRequantizer::multiplier_ty
 
 /// The text of the header export_header() writes for a quantized network (see the file comment).
 ///
-/// Requires: `name` is a namespace name (C++ identifiers, nested with "::").
+/// Requires: `name` is a namespace name (C++ identifiers, nested with "::"). Writes every value as it is, unchecked:
+/// for a network whose values are not valid (ctnn/io/quantized_parameters.hpp; export_header() refuses it with
+/// invalid_parameter) the header builds a network that breaks QuantizedNetwork's requirements.
 template <QuantizedNetworkType Q>
 [[nodiscard]] std::string export_header_text(const Q& net, std::string_view name) {
     CTNN_ASSERT(detail::is_namespace_name(name), "ctnn::io::export_header_text: name must be a C++ namespace name");
@@ -374,9 +356,15 @@ template <Weights16NetworkType N>
 /// the ready network as `inline constexpr Network name::network` (see the file comment). Like
 /// save(), writes `path + ".tmp"` and renames it.
 ///
+/// A quantized network is exported only when every value is valid, as save() and load() require
+/// (ctnn/io/quantized_parameters.hpp: the invariants QuantizedNetwork's constructor requires); otherwise nothing is
+/// written: `path` (and `path + ".tmp"`) stay as they were.
+///
 /// Requires: Net's scalar type is float or double.
 /// Returns: ok, write_failed, or invalid_argument when `name` is not a namespace name (C++
-/// identifiers, optionally nested with "::") or `path` is empty.
+/// identifiers, optionally nested with "::") or `path` is empty; for a quantized network, invalid_parameter naming
+/// the first invalid value as save() does, e.g. "cannot export to model.hpp: the network holds an invalid parameter:
+/// the input's scale is 0.0f, not a positive finite number".
 template <class Net>
     requires NetworkType<Net> || QuantizedNetworkType<Net> || Weights16NetworkType<Net> Status
     export_header(const Net& net, const std::filesystem::path& path, std::string_view name) {
@@ -384,6 +372,11 @@ template <class Net>
             return Status(Status::Kind::invalid_argument,
                           "cannot export to " + path.string() + ": \"" + std::string(name) +
                               "\" is not a C++ namespace name (identifiers, optionally nested with ::)");
+        }
+        if constexpr (QuantizedNetworkType<Net>) {
+            if (Status status = detail::check_quantized_parameters(net, "cannot export to " + path.string()); !status) {
+                return status;
+            }
         }
         const std::string text = export_header_text(net, name);
         const auto* first = reinterpret_cast<const std::byte*>(text.data());

@@ -35,6 +35,10 @@
 /// shift 0, or q in 2^30 .. 2^31 - 1 with shift in -31 .. 30. Otherwise the Status is invalid_parameter, naming the
 /// value. A network with FixedPointRequantizer reads version 1 too (its scales checked so, then dropped); one with
 /// FloatRequantizer reads version 1 only (unsupported_version). A failed load leaves the network untouched.
+///
+/// save() checks a network's values by the same rules (one check, ctnn/io/quantized_parameters.hpp) before it writes:
+/// a network whose file load() would refuse is refused with invalid_parameter, the same clause naming the same value,
+/// and nothing is written.
 
 #include "ctnn/config.hpp"
 
@@ -42,18 +46,18 @@
 #error "ctnn/io/quantized_weights.hpp: not available in freestanding builds"
 #endif
 
-#include "ctnn/io/export.hpp"  // detail::cpp_literal, for messages
+#include "ctnn/io/quantized_parameters.hpp"
 #include "ctnn/io/signature.hpp"
 #include "ctnn/io/weights.hpp"
 #include "ctnn/quantized_network.hpp"
 
 #include <algorithm>
 #include <bit>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -186,85 +190,34 @@ private:
     std::size_t at_;
 };
 
-/// A multiplier as a message shows it.
-inline std::string multiplier_text(float m) {
-    return cpp_literal(m);
-}
-inline std::string multiplier_text(const FixedPointRequantizer::multiplier_type& m) {
-    std::string text = "(";  // appended: see export.hpp's qparams_literal
-    text += std::to_string(m.multiplier) + ", shift " + std::to_string(m.shift) + ")";
-    return text;
-}
-
-inline bool same_multiplier(float a, float b) noexcept {
-    return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b);
-}
-inline bool same_multiplier(const FixedPointRequantizer::multiplier_type& a,
-                            const FixedPointRequantizer::multiplier_type& b) noexcept {
-    return a == b;
-}
-
-/// Why `scale` cannot be a scale (empty when it can): it must be positive and finite.
-inline std::string scale_problem(float scale) {
-    if (std::isfinite(scale) && scale > 0.0f) return {};
-    return "is " + (std::isnan(scale) ? std::string("NaN") : cpp_literal(scale)) + ", not a positive finite number";
-}
-
-/// Why `m` is no multiplier FixedPointRequantizer::multiplier gives (empty when it is one), as a clause after "is
-/// (q, shift s)": q is 0 with shift 0 (the multiplier below 2^-31), or in 2^30 .. 2^31 - 1 with shift in -31 .. 30.
-/// What a file without weight scales (version 2) is checked by.
-inline std::string multiplier_range_problem(const FixedPointRequantizer::multiplier_type& m) {
-    if (m.multiplier == 0) return m.shift == 0 ? std::string() : ", but a zero multiplier has shift 0";
-    if (m.multiplier < (std::int32_t{1} << 30)) return ", but its Q0.31 fraction q is not 0 or in 2^30 .. 2^31 - 1";
-    if (m.shift < -31 || m.shift > 30) return ", but its shift is outside -31 .. 30";
-    return {};
-}
-
 /// Checks a weights file against the quantized network `Q` and, when it is for `Q` and every value is valid, writes
 /// its parameters to `net`; otherwise leaves `net` as it was. A file of an older version than save() writes is
 /// checked against that version's layout.
 template <QuantizedNetworkType Q>
 Status decode_quantized_weights(Q& net, const weights_source& source) {
-    using R = typename Q::requantizer_type;
     const weights_layout layout = quantized_layout_for_file<Q>(weights_file_version(source));
     if (Status status = check_weights(source, layout); !status) return status;
     const bool has_scales = file_has_weight_scales(layout.version);
 
-    const auto invalid = [&](const std::string& what) {
-        return Status(Status::Kind::invalid_parameter, source.name + " holds an invalid parameter: " + what);
-    };
-    const auto check_qparams = [&](const QuantizationParams& q, const std::string& what) -> std::string {
-        if (std::string problem = scale_problem(q.scale); !problem.empty()) return what + " scale " + problem;
-        if (q.zero_point < 0 || q.zero_point > 255) {
-            return what + " zero point is " + std::to_string(q.zero_point) + ", outside 0 .. 255";
-        }
-        return {};
-    };
-
-    // Decoded into a copy on the heap (a large network does not belong on the stack), then copied into `net`.
+    // Decoded into a copy on the heap (a large network does not belong on the stack), checked, then copied into `net`.
     auto staged = std::make_unique<Q>();
     quantized_reader in(source.prefix, 28 + layout.text.size());
     staged->input_qparams() = in.qparams();
-    if (std::string problem = check_qparams(staged->input_qparams(), "the input's"); !problem.empty()) {
-        return invalid(problem);
-    }
-    std::string problem;
-    float input_scale = staged->input_qparams().scale;
-    // The file's weight scales of one layer, where it holds them: room for the widest layer's, made once (GCC 12 at
-    // -O2 warned of an overflow, a false positive, in a vector assigned each layer's count).
-    std::vector<float> scales(has_scales ? Q::max_units : 0);
+    // The file's weight scales, where it holds them: layer i's from i x max_units, room made once (GCC 12 at -O2 warned
+    // of an overflow, a false positive, in a vector assigned each layer's count). A network that keeps its scales
+    // takes them; one that does not has them checked against its multipliers, then drops them.
+    std::vector<float> scales(has_scales ? Q::layer_count * Q::max_units : 0);
     ctnn::detail::static_for<Q::layer_count>([&](auto i) {
         using L = typename Q::template layer_type<i>;
-        using Act = typename L::activation;
         auto& layer = staged->template layer<i>();
-        const std::string where = "layer " + std::to_string(i + 1) + "'s ";
         layer.linear_qparams = in.qparams();
         layer.output_qparams = in.qparams();
         if (has_scales) {
-            for (std::size_t o = 0; o < L::output_size; ++o) scales[o] = in.f32();
+            for (std::size_t o = 0; o < L::output_size; ++o) scales[i * Q::max_units + o] = in.f32();
         }
         if constexpr (L::has_weight_scales) {
-            std::copy(scales.begin(), scales.begin() + L::output_size, layer.weight_scales.begin());
+            const auto first = scales.begin() + static_cast<std::ptrdiff_t>(i * Q::max_units);
+            std::copy(first, first + L::output_size, layer.weight_scales.begin());
         }
         for (auto& b : layer.bias) b = in.i32();
         for (auto& m : layer.multipliers) in.multiplier(m);
@@ -276,38 +229,15 @@ Status decode_quantized_weights(Q& net, const weights_source& source) {
         if constexpr (L::has_lookup_table) {
             for (auto& t : layer.lookup_table) t = in.u8();
         }
-        if (!problem.empty()) return;  // the first problem is the one reported; the reading goes on
-        problem = check_qparams(layer.linear_qparams, where + "linear");
-        if (problem.empty()) problem = check_qparams(layer.output_qparams, where + "output");
-        QuantizationParams expected_output = layer.linear_qparams;
-        if constexpr (L::has_lookup_table) expected_output = ctnn::detail::fixed_output_qparams<Act>();
-        if (problem.empty() && !(layer.output_qparams == expected_output)) {
-            problem = where + "output qparams are (" + cpp_literal(layer.output_qparams.scale) + ", " +
-                      std::to_string(layer.output_qparams.zero_point) + "), not its activation's (" +
-                      cpp_literal(expected_output.scale) + ", " + std::to_string(expected_output.zero_point) + ")";
-        }
-        for (std::size_t o = 0; o < L::output_size && problem.empty(); ++o) {
-            const std::string unit = where + "unit " + std::to_string(o + 1) + "'s ";
-            if (has_scales) {
-                problem = scale_problem(scales[o]);
-                if (!problem.empty()) {
-                    problem = unit + "weight scale " + problem;
-                    break;
-                }
-                const auto expected = R::multiplier(input_scale, scales[o], layer.linear_qparams.scale);
-                if (!same_multiplier(layer.multipliers[o], expected)) {
-                    problem = unit + "multiplier is " + multiplier_text(layer.multipliers[o]) +
-                              ", but its scales give " + multiplier_text(expected);
-                }
-            } else if constexpr (!L::has_weight_scales) {  // only such networks read a file without scales
-                if (std::string range = multiplier_range_problem(layer.multipliers[o]); !range.empty()) {
-                    problem = unit + "multiplier is " + multiplier_text(layer.multipliers[o]) + range;
-                }
-            }
-        }
-        input_scale = layer.output_qparams.scale;
     });
-    if (!problem.empty()) return invalid(problem);
+    const std::string problem =
+        quantized_parameter_problem(*staged, [&](auto i, std::size_t o) -> std::optional<float> {
+            if (!has_scales) return std::nullopt;
+            return scales[i * Q::max_units + o];
+        });
+    if (!problem.empty()) {
+        return Status(Status::Kind::invalid_parameter, source.name + " holds an invalid parameter: " + problem);
+    }
     net = *staged;
     return {};
 }
@@ -316,6 +246,9 @@ Status decode_quantized_weights(Q& net, const weights_source& source) {
 
 /// The bytes of a weights file for the quantized network `net` (the layout above): format version 1 with weight
 /// scales (FloatRequantizer), 2 without (FixedPointRequantizer).
+///
+/// Writes every value as it is, unchecked: for a network whose values are not valid (ctnn/io/quantized_parameters.hpp;
+/// save() refuses it with invalid_parameter) these are bytes that from_weights_bytes and load() refuse.
 template <QuantizedNetworkType Q>
 [[nodiscard]] std::vector<std::byte> to_weights_bytes(const Q& net) {
     constexpr std::uint32_t version = detail::quantized_format_version<typename Q::requantizer_type>;
@@ -356,10 +289,19 @@ Status from_weights_bytes(Q& net, std::span<const std::byte> bytes, std::string_
 }
 
 /// Saves every parameter of the quantized network `net` to the weights file `path`, replacing any file there, as
-/// save() of a float network does (a temporary file, then a rename).
-/// Returns: ok, write_failed or invalid_argument (an empty path).
+/// save() of a float network does (a temporary file, then a rename), when load() would take the file back: every value
+/// of `net` valid, as load() checks a file's (ctnn/io/quantized_parameters.hpp: scales positive and finite, zero points
+/// in 0 .. 255, output qparams the activation's, multipliers the ones its scales give or, without weight scales, in
+/// FixedPointRequantizer's ranges). Otherwise it writes nothing: `path` (and `path + ".tmp"`) stay as they were.
+/// Returns: ok; invalid_parameter, naming the first invalid value as load() names it, e.g. "cannot write q.ctnn: the
+/// network holds an invalid parameter: layer 1's unit 1's weight scale is 0.0f, not a positive finite number" (a
+/// default-constructed network with FloatRequantizer whose first layer uses ReLU or Linear); write_failed; or
+/// invalid_argument (an empty path).
 template <QuantizedNetworkType Q>
 Status save(const Q& net, const std::filesystem::path& path) {
+    if (Status status = detail::check_quantized_parameters(net, "cannot write " + path.string()); !status) {
+        return status;
+    }
     const std::vector<std::byte> bytes = to_weights_bytes(net);
     return detail::write_file_atomically(path, bytes, "the weights file");
 }

@@ -44,6 +44,8 @@
 #include <array>
 #include <bit>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -78,7 +80,8 @@ public:
         invalid_argument,          ///< an argument is unusable (an empty path, a namespace that is no C++ name)
         invalid_parameter,         ///< an intact file of the right topology holds a value the network cannot take
                                    ///< (a quantized network's scale <= 0 or not finite, zero point outside 0 .. 255,
-                                   ///< multiplier that is not its scales')
+                                   ///< multiplier that is not its scales'), or a quantized network given to save()
+                                   ///< or export_header() holds one (nothing is written)
     };
 
     /// Success.
@@ -196,6 +199,25 @@ using weights_bits_t = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::ui
 template <class T>
 inline constexpr bool is_weights_scalar = (std::is_same_v<T, float> ||
                                            std::is_same_v<T, double>)&&std::numeric_limits<T>::is_iec559;
+
+/// `value` as a C++ literal of type T that reads back bit for bit: the shortest round-trip
+/// decimal (with an `f` suffix for float), or a std::bit_cast for NaN and infinities. What
+/// export_header writes, and how messages show a value.
+template <class T>
+std::string cpp_literal(T value) {
+    using U = weights_bits_t<T>;
+    constexpr bool is_float = std::is_same_v<T, float>;
+    if (!std::isfinite(value)) {
+        return std::string("std::bit_cast<") + (is_float ? "float>(std::uint32_t{" : "double>(std::uint64_t{") +
+               std::to_string(std::bit_cast<U>(value)) + "u})";
+    }
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    std::string text(buffer, result.ptr);
+    if (text.find_first_of(".e") == std::string::npos) text += ".0";  // "1" would be an int, "1f" no literal
+    if (is_float) text += 'f';
+    return text;
+}
 
 /// "the file 'x'" style name for messages: the path as given.
 inline std::string weights_display_name(const std::filesystem::path& path) {
