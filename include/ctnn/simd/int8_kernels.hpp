@@ -5,11 +5,15 @@
 /// weights, summed exactly in int32 (the u8 x s8 scheme of FBGEMM and oneDNN, PyTorch's
 /// quantized Linear on x86):
 ///
-///     acc[o] += sum_{i < In} x[i] * w[o * Stride + i]     for o < Out
+///     acc[o] += sum_{i < In} x[i] * w[o][i]     for o < Out
 ///
-/// with `x` uint8 (0 .. 255), `w` int8 (-128 .. 127), the weight rows output-major and `Stride`
-/// bytes apart (a multiple of 4). Every product and sum is exact: a row's sum stays within
-/// In * 255 * 128, which int32 holds for In < 65793 (checked at compile time).
+/// with `x` uint8 (0 .. 255), `w` int8 (-128 .. 127), Out x Stride weights (Stride a multiple of
+/// 4, at least In) in one of the layouts of simd/int8_layout.hpp: output-major rows, w[o][i] at
+/// o * Stride + i (every kernel below), or groups of 4 inputs interleaved across the outputs
+/// (`interleaved_4`, the layout int8_layout_of<Arch> gives with AVX-512 VNNI; its kernel is
+/// simd/int8_x86_interleaved.hpp, and the portable loop reads it on every other arch). Every
+/// product and sum is exact: a row's sum stays within In * 255 * 128, which int32 holds for
+/// In < 65793 (checked at compile time).
 ///
 /// `int8_matvec_portable` is the reference; `int8_matvec<Arch>` computes the same with the
 /// instruction set of the arch tag, whose intrinsics live one header per instruction set
@@ -29,10 +33,11 @@
 ///     `sbfx`, one `mla` a product.
 /// Other targets (Cortex-M0, Armv7 NEON, ...) use the portable loop.
 ///
-/// Every kernel reads `x` only at 0 .. In-1 and the weight rows only at 0 .. round_up(In, 4)-1,
+/// Every kernel reads `x` only at 0 .. In-1 and the weights only of inputs 0 .. round_up(In, 4)-1,
 /// so neither the end of `x` nor the padding of the last row needs room to spare, and no
 /// pointer needs any alignment. Columns In .. Stride-1 of `w` are never multiplied by an
-/// activation (they are zero by the contract of the callers, but need not be).
+/// activation (they are zero by the contract of the callers, but need not be: a kernel that
+/// reads them multiplies them by zero).
 
 #include "ctnn/simd/arch.hpp"
 #include "ctnn/simd/int8_armv7m.hpp"
@@ -291,7 +296,8 @@ template <class Arch>
 inline constexpr bool has_int8_kernel = !std::is_void_v<detail::int8_policy<Arch>>;
 
 /// acc[o] += sum_{i < In} x[i] * w[o][i] for o < Out, exactly, with the instruction set of `Arch` (the file
-/// comment lists them; the portable loop where there is none, or where `Layout` is not int8_layout_of<Arch>).
+/// comment lists them; the portable loop where there is none, and for the interleaved_4 layout where it is not
+/// int8_layout_of<Arch>).
 /// `x`: In activations (uint8, any alignment); `w`: Out x Stride weights (int8) in `Layout` (simd/int8_layout.hpp),
 /// Stride a multiple of 4 (any alignment); `acc`: Out int32 sums, added to.
 template <class Arch, std::size_t Out, std::size_t In, std::size_t Stride, int8_layout Layout = int8_layout::rows>
