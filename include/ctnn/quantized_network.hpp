@@ -11,6 +11,7 @@
 #include "ctnn/activation/softmax.hpp"
 #include "ctnn/activation/tanh.hpp"
 #include "ctnn/config.hpp"
+#include "ctnn/detail/sample_types.hpp"
 #include "ctnn/detail/static_for.hpp"
 #include "ctnn/quant/calibration.hpp"
 #include "ctnn/quant/int8_weights.hpp"
@@ -320,6 +321,17 @@ public:
             const std::size_t count = std::min(batch_tile, inputs.size() - first);
             run_tile(inputs.data() + first, count, outputs.data() + first);
         }
+    }
+
+    /// Not a forward: inputs or outputs of another scalar type or size than the network's (a std::array<double, N>,
+    /// a vector of arrays of another size) stop here with one sentence (detail/sample_types.hpp), as the float
+    /// network's forward does.
+    template <class In, class... Rest>
+        requires detail::WrongSamplesFor<QuantizedNetwork, In, Rest...> output_type forward(const In&, Rest&&...)
+    const noexcept {
+        static_assert(!detail::WrongSamplesFor<QuantizedNetwork, In, Rest...>,
+                      "ctnn::QuantizedNetwork::forward(inputs[, outputs]): " CTNN_DETAIL_SAMPLES_FIX);
+        return {};
     }
 
     /// forward(x), also writing every quantum of the pass to `quanta`: the input's quanta from 0,

@@ -65,4 +65,5 @@ ctnn_add_compile_fail_test(float16_double_network                 float16_double
 
 # int8 quantization (quantized_network.hpp)
 ctnn_add_compile_fail_test(quantized_double_network               quantized_double_network.cpp               "QuantizedNetwork<Net>: Net must be a network of float")
+ctnn_add_compile_fail_test(quantized_samples_forward              quantized_samples_forward.cpp              "ctnn::QuantizedNetwork::forward\\(inputs\\[, outputs\\]\\): the samples do not have the network's scalar type and sizes")
 ctnn_add_compile_fail_test(quantized_unsupported_activation       quantized_unsupported_activation.cpp       "int8 layers exist for ctnn::Linear, ctnn::ReLU, ctnn::Tanh, ctnn::Sigmoid and \\(output\\) ctnn::Softmax only")

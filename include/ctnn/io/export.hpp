@@ -270,8 +270,11 @@ template <QuantizedNetworkType Q>
         layers += ", " + var;
         out += "/// Layer " + std::to_string(i + 1) + ": " + std::to_string(L::output_size) + " units of " +
                std::to_string(L::input_size) + " inputs, " + activation_cpp_name<typename L::activation>() +
-               "; weights in rows of " + std::to_string(L::row_stride) + " bytes (the last " +
-               std::to_string(L::row_stride - L::input_size) + " zero).\n";
+               "; weights in rows of " + std::to_string(L::row_stride) + " bytes" +
+               (L::row_stride == L::input_size
+                    ? std::string()
+                    : " (the last " + std::to_string(L::row_stride - L::input_size) + " zero)") +
+               ", which the network stores in its arch's order.\n";
         out += "inline constexpr Network::layer_type<" + std::to_string(i) + "> " + var + " = {\n";
         out += "    .bias = {{\n" + detail::braced_items(layer.bias, dec) + "    }},\n";
         if constexpr (L::has_weight_scales) {
