@@ -171,6 +171,20 @@ inline void int8_samples(const std::uint8_t* x, std::size_t x_stride, const std:
     int8_rows<P, Out, In, Stride, Samples, Rows>(x, x_stride, tails, w, acc, Out);
 }
 
+/// Calls `tile.template operator()<Tile>(s)` for s = 0, Tile, 2 Tile, ... while a whole tile of samples is left, then
+/// `tile.template operator()<left>(s)` once for the last samples, fewer than a tile (a compile-time count, as the
+/// kernels' blocks of samples need).
+template <std::size_t Tile, class F>
+inline void for_sample_tiles(std::size_t samples, F&& tile) {
+    std::size_t s = 0;
+    for (; s + Tile <= samples; s += Tile) tile.template operator()<Tile>(s);
+    [&]<std::size_t... N>(std::index_sequence<N...>) {
+        const std::size_t left = samples - s;
+        ((left == N + 1 ? tile.template operator()<N + 1>(s) : void()), ...);
+    }
+    (std::make_index_sequence<Tile - 1>{});
+}
+
 /// The policy of an arch tag's instruction set, or void for the portable loop.
 template <class Arch>
 constexpr auto int8_policy_of() noexcept {
@@ -309,7 +323,7 @@ inline void int8_matvec(const std::uint8_t* x, const std::int8_t* w, std::int32_
 #if CTNN_INT8_AVX512VNNI
         if constexpr (Layout == int8_layout_of<Arch>) {
             using K = detail::int8_avx512vnni_interleaved;
-            K::samples<Out, In, 1, K::rows_registers>(x, Stride, w, acc, Out);
+            K::samples<Out, In, 1, K::one_sample_registers>(x, Stride, w, acc, Out);
         } else
 #endif
             int8_matvec_portable<Out, In, Stride, Layout>(x, w, acc);
@@ -334,37 +348,18 @@ inline void int8_batch_matvec(const std::uint8_t* x, const std::int8_t* w, std::
 #if CTNN_INT8_AVX512VNNI
         if constexpr (Layout == int8_layout_of<Arch>) {
             using K = detail::int8_avx512vnni_interleaved;
-            constexpr std::size_t tile = K::tile_samples;
-            std::size_t s = 0;
-            for (; s + tile <= samples; s += tile)
-                K::samples<Out, In, tile, K::tile_registers>(x + s * Stride, Stride, w, acc + s * Out, Out);
-            [&]<std::size_t... N>(std::index_sequence<N...>) {
-                const std::size_t left = samples - s;
-                ((left == N + 1
-                      ? K::samples<Out, In, N + 1, K::tile_registers>(x + s * Stride, Stride, w, acc + s * Out, Out)
-                      : void()),
-                 ...);
-            }
-            (std::make_index_sequence<tile - 1>{});
+            detail::for_sample_tiles<K::tile_samples>(samples, [&]<std::size_t Count>(std::size_t s) {
+                K::samples<Out, In, Count, K::tile_registers>(x + s * Stride, Stride, w, acc + s * Out, Out);
+            });
         } else
 #endif
             int8_batch_matvec_portable<Out, In, Stride, Layout>(x, w, acc, samples);
     } else if constexpr (std::is_void_v<P>) {
         int8_batch_matvec_portable<Out, In, Stride>(x, w, acc, samples);
     } else {
-        constexpr std::size_t tile = P::tile_samples;
-        std::size_t s = 0;
-        for (; s + tile <= samples; s += tile)
-            detail::int8_samples<P, Out, In, Stride, tile, P::tile_rows>(x + s * Stride, Stride, w, acc + s * Out);
-        // The last samples, fewer than a tile: one tile of their number (a compile-time count).
-        [&]<std::size_t... N>(std::index_sequence<N...>) {
-            const std::size_t left = samples - s;
-            ((left == N + 1 ? detail::int8_samples<P, Out, In, Stride, N + 1, P::tile_rows>(x + s * Stride, Stride, w,
-                                                                                            acc + s * Out)
-                            : void()),
-             ...);
-        }
-        (std::make_index_sequence<tile - 1>{});
+        detail::for_sample_tiles<P::tile_samples>(samples, [&]<std::size_t Count>(std::size_t s) {
+            detail::int8_samples<P, Out, In, Stride, Count, P::tile_rows>(x + s * Stride, Stride, w, acc + s * Out);
+        });
     }
 }
 

@@ -10,9 +10,9 @@
 /// samples x `Registers` registers of outputs keeps its sums in registers through every group and
 /// adds them to the int32 results once at the end: no horizontal sums, and the weights read in one
 /// sequential stream per block (where the `rows` layout reads several rows of 784 bytes at once:
-/// 784-128-64-10's first layer took 1.4x as long, bench/int8_bench.cpp, this machine's AVX-512
-/// VNNI). The last register of a block whose outputs end within it loads and adds only their
-/// lanes (masked), so a layer needs no padding outputs.
+/// 784-128-64-10's first layer took 1.4x as long in a test program on an AVX-512 VNNI machine,
+/// about 900 ns against 640 ns; bench/README.md). The last register of a block whose outputs end within it loads and
+/// adds only their lanes (masked), so a layer needs no padding outputs.
 
 #include "ctnn/simd/int8_x86.hpp"
 
@@ -28,12 +28,8 @@ struct int8_avx512vnni_interleaved {
     /// The block of the one-sample pass (8 registers: 128 outputs, all of a 784-128-64-10 layer in one stream) and
     /// of the batch pass (4 samples x 4 registers: each weight register serves 4 samples, 16 sums and 8 operands
     /// within the 32 registers).
-    static constexpr std::size_t rows_registers = 8, tile_samples = 4, tile_registers = 4;
+    static constexpr std::size_t one_sample_registers = 8, tile_samples = 4, tile_registers = 4;
 
-    /// acc[s * acc_stride + o] += sum_{i < In} x[s * x_stride + i] w[o][i] for s < Samples and the Registers x 16
-    /// outputs o from `first` (the last register's `LastLanes` of them). `w`: the layer's Out x Stride weights,
-    /// interleaved_4; `tails`: each sample's last In % 4 activations, zero-padded to a 4-byte word (the only bytes
-    /// of x read past its whole groups).
     /// sum += the products of x's and w's bytes, four to an int32 lane (vpdpbusd). An asm statement whose sum is both
     /// input and output in one register: from the intrinsic, GCC 12 copies every sum into another register and back
     /// around each vpdpbusd, and spills some (a block of 4 samples x 4 registers: 16 copies a group of 4 inputs).
